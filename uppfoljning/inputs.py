@@ -1,0 +1,81 @@
+"""Inputs that are not in the source systems: goal assessments, forecast adjustments, investment comments.
+
+Finance staff keep them in one YAML file a year (see README, "Inputs"). Missing entries are not errors:
+a missing assessment or comment is shown as a deviation in the report. A forecast adjustment without a
+comment is an error, because the forecast sent to the board must be explainable (domain §5).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+AssessmentStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
+STATUS_LABELS: dict[str, str] = {
+    "uppfyllt": "Uppfyllt",
+    "delvis_uppfyllt": "Delvis uppfyllt",
+    "ej_uppfyllt": "Ej uppfyllt",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Assessment(_Strict):
+    status: AssessmentStatus
+    comment: str = Field(min_length=1)
+
+
+class ForecastAdjustment(_Strict):
+    row: Literal["intakter", "personalkostnader", "ovriga_driftskostnader", "regionbidrag"]
+    amount_sek: float
+    comment: str = Field(min_length=1)
+
+
+class InvestmentInput(_Strict):
+    comment: str | None = None
+    forecast_sek: float | None = None
+
+
+class Inputs(_Strict):
+    year: int
+    # report kind (ur1, ur2, arsredovisning) -> board goal id -> assessment
+    goal_assessments: dict[str, dict[str, Assessment]] = {}
+    # period "YYYY-MM" -> adjustments valid from that report on (the latest period <= M applies)
+    forecast_adjustments: dict[str, list[ForecastAdjustment]] = {}
+    # period "YYYY-MM" -> investment name (as in the plan) -> comment / forecast
+    investments: dict[str, dict[str, InvestmentInput]] = {}
+
+    @field_validator("forecast_adjustments", "investments")
+    @classmethod
+    def _periods(cls, value: dict[str, object]) -> dict[str, object]:
+        for key in value:
+            if len(key) != 7 or key[4] != "-" or not (key[:4] + key[5:]).isdigit():
+                raise ValueError(f"period key {key!r} is not YYYY-MM")
+        return value
+
+    def adjustments_for(self, period: str) -> list[ForecastAdjustment]:
+        """The adjustments in force for a report period: those entered for the latest period up to it."""
+        keys = sorted(k for k in self.forecast_adjustments if k <= period)
+        return list(self.forecast_adjustments[keys[-1]]) if keys else []
+
+    def investment_for(self, period: str, name: str) -> InvestmentInput:
+        """The investment comment and forecast of exactly this period (comments are per report)."""
+        return self.investments.get(period, {}).get(name, InvestmentInput())
+
+
+def load_inputs(path: Path | None, year: int) -> Inputs:
+    """Load the inputs file; without one, empty inputs (every assessment will show as missing)."""
+    if path is None or not Path(path).exists():
+        return Inputs(year=year)
+    try:
+        inputs = Inputs.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    except Exception as exc:
+        raise ValueError(f"inputs file {path} is invalid: {exc}") from exc
+    if inputs.year != year:
+        raise ValueError(f"inputs file {path} is for {inputs.year}, the run is for {year}")
+    return inputs

@@ -1,0 +1,180 @@
+"""The operational plan as typed data: schema, loader and the few look-ups every stage needs.
+
+The plan file (plans/verksamhetsplan-YYYY.yaml) is the only place where goals, targets, budgets, the report
+calendar, the account mapping and the definition choices live. Unknown keys are errors, so a typo in the
+file fails loudly instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MNKR = 1_000_000.0
+ReportKind = Literal["avvikelserapport", "ur1", "ur2", "arsredovisning", "manadsrapport"]
+PNL_ROWS = ("intakter", "personalkostnader", "ovriga_driftskostnader")
+"""The rows whose sum is the net cost (netto); the allocation (regionbidrag) is outside it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BoardGoal(_Strict):
+    id: str
+    name: str
+
+
+class CouncilGoal(_Strict):
+    name: str
+    board_goals: list[BoardGoal]
+
+
+class FocusArea(_Strict):
+    id: str
+    name: str
+    council_goals: list[CouncilGoal]
+
+
+class BasicMission(_Strict):
+    name: str
+    text: str
+
+
+class Activity(_Strict):
+    id: str
+    name: str
+
+
+class Indicator(_Strict):
+    name: str
+    target: float
+    direction: Literal["lower_is_better", "higher_is_better"]
+    description: str
+
+    def met(self, value: float | None) -> bool | None:
+        if value is None:
+            return None
+        return value <= self.target if self.direction == "lower_is_better" else value >= self.target
+
+
+class Investment(_Strict):
+    name: str
+    category: Literal["beslutad", "reinvestering"]
+    budget_mnkr: dict[int, float]
+
+
+class ReportRow(_Strict):
+    id: str
+    name: str
+    accounts: list[tuple[int, int]]
+
+
+class ReportKindSpec(_Strict):
+    title: str
+    whole_plan: bool
+    audience: str
+
+
+class TurnoverDefinition(_Strict):
+    window_months: int = Field(ge=1, le=24)
+    employment_types: list[str]
+    end_reasons: list[str]
+
+
+class AgeGroup(_Strict):
+    label: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+
+class SickLeaveDefinition(_Strict):
+    window_months: int = Field(ge=1, le=24)
+    long_term_min_days: int = Field(ge=1)
+    age_groups: list[AgeGroup]
+
+
+class Definitions(_Strict):
+    turnover: TurnoverDefinition
+    sick_leave: SickLeaveDefinition
+    suppression_max_group_size: int = Field(ge=0)
+
+
+class Plan(_Strict):
+    year: int
+    organisation: str
+    approved_budget_version: str
+    focus_areas: list[FocusArea]
+    basic_mission: BasicMission
+    work_environment_activities: list[Activity]
+    indicators: dict[Literal["personalomsattning", "sjukfranvaro"], Indicator]
+    operating_budget_mnkr: dict[str, float]
+    investments: list[Investment]
+    report_rows: list[ReportRow]
+    balance_sheet_accounts: list[tuple[int, int]]
+    calendar: dict[int, ReportKind]
+    default_report_kind: ReportKind
+    report_kinds: dict[ReportKind, ReportKindSpec]
+    definitions: Definitions
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        row_ids = [r.id for r in self.report_rows]
+        missing = {*PNL_ROWS, "regionbidrag"} - set(row_ids)
+        if missing:
+            raise ValueError(f"report_rows lacks {sorted(missing)}")
+        if set(self.operating_budget_mnkr) != set(row_ids):
+            raise ValueError("operating_budget_mnkr must have exactly one amount per report row")
+        if any(not 1 <= m <= 12 for m in self.calendar):
+            raise ValueError("calendar months must be 1..12")
+        kinds_used = {*self.calendar.values(), self.default_report_kind}
+        if kinds_used - set(self.report_kinds):
+            raise ValueError(f"report_kinds lacks {sorted(kinds_used - set(self.report_kinds))}")
+        goal_ids = [g.id for g in self.board_goals()]
+        if len(goal_ids) != len(set(goal_ids)):
+            raise ValueError("board goal ids must be unique")
+        return self
+
+    # --- look-ups -------------------------------------------------------------------------------------
+    def board_goals(self) -> list[BoardGoal]:
+        return [g for fa in self.focus_areas for cg in fa.council_goals for g in cg.board_goals]
+
+    def report_kind(self, month: int) -> ReportKind:
+        return self.calendar.get(month, self.default_report_kind)
+
+    def row_for_account(self, account: str) -> str | None:
+        """The report row of a P&L account, 'balance' for a balance-sheet account, None when unmapped."""
+        try:
+            number = int(account)
+        except (TypeError, ValueError):
+            return None
+        for row in self.report_rows:
+            if any(lo <= number <= hi for lo, hi in row.accounts):
+                return row.id
+        if any(lo <= number <= hi for lo, hi in self.balance_sheet_accounts):
+            return "balance"
+        return None
+
+    def budget_year_sek(self, row: str) -> float:
+        """The plan's approved full-year budget of a report row, SEK in ledger sign."""
+        if row == "netto":
+            return sum(self.budget_year_sek(r) for r in PNL_ROWS)
+        return self.operating_budget_mnkr[row] * MNKR
+
+
+def load_plan(path: Path | None = None, year: int = 2025) -> Plan:
+    """Load a plan file; without a path, the built-in plan of `year`."""
+    if path is None:
+        text = resources.files("plans").joinpath(f"verksamhetsplan-{year}.yaml").read_text(encoding="utf-8")
+        source = f"plans/verksamhetsplan-{year}.yaml"
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        source = str(path)
+    try:
+        return Plan.model_validate(yaml.safe_load(text))
+    except Exception as exc:  # pydantic's message names the field; add the file
+        raise ValueError(f"plan file {source} is invalid: {exc}") from exc

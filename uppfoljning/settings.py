@@ -1,0 +1,55 @@
+"""The one place that turns the environment into settings. Nothing else reads os.environ.
+
+Credentials live inside the database URLs (or, in a deployment, Prefect Secret blocks resolved here);
+`redact` gives the form that may be logged.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    ledger_url: str | None
+    hr_url: str | None
+    out_dir: Path
+    inputs_dir: Path
+    prefect_home: Path
+
+
+def load_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        ledger_url=env.get("UPPFOLJNING_LEDGER_URL"),
+        hr_url=env.get("UPPFOLJNING_HR_URL") or env.get("UPPFOLJNING_LEDGER_URL"),
+        out_dir=Path(env.get("UPPFOLJNING_OUT", "out")),
+        inputs_dir=Path(env.get("UPPFOLJNING_INPUTS", CHECKOUT / "inputs")),
+        prefect_home=Path(env.get("PREFECT_HOME", CHECKOUT / ".prefect")),
+    )
+
+
+def configure_prefect(settings: Settings) -> None:
+    """Defaults for Prefect's local (ephemeral) mode; must run before prefect is imported.
+
+    Analytics off: there is no internet here, and on a fresh home the telemetry heartbeat logs
+    'database is locked' tracebacks (stack-notes). An explicit PREFECT_* variable always wins.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def redact(url: str) -> str:
+    """A database URL safe for logs and messages: the password is masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
