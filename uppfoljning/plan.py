@@ -116,6 +116,7 @@ class Plan(_Strict):
     investments: list[Investment]
     report_rows: list[ReportRow]
     balance_sheet_accounts: list[tuple[int, int]]
+    investment_accounts: list[tuple[int, int]]
     calendar: dict[int, ReportKind]
     default_report_kind: ReportKind
     report_kinds: dict[ReportKind, ReportKindSpec]
@@ -158,6 +159,13 @@ class Plan(_Strict):
         if any(lo <= number <= hi for lo, hi in self.balance_sheet_accounts):
             return "balance"
         return None
+
+    def is_investment_account(self, account: str) -> bool:
+        try:
+            number = int(account)
+        except (TypeError, ValueError):
+            return False
+        return any(lo <= number <= hi for lo, hi in self.investment_accounts)
 
     def budget_year_sek(self, row: str) -> float:
         """The plan's approved full-year budget of a report row, SEK in ledger sign."""

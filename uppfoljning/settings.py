@@ -47,6 +47,33 @@ def configure_prefect(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
+_runtime_passwords: dict[str, str] = {}
+
+
+def split_password(url: str, source: str) -> str:
+    """Keep a URL's password in process memory and return the URL without it.
+
+    Prefect stores flow parameters in its database and shows them in the UI, so a database URL given on the
+    command line enters the flow without its password; `connect_url` puts it back when connecting.
+    """
+    parsed = make_url(url)
+    if parsed.password:
+        _runtime_passwords[source] = str(parsed.password)
+        parsed = parsed.set(password=None)
+    return parsed.render_as_string(hide_password=False)
+
+
+def connect_url(url: str, source: str) -> str:
+    """The URL to connect with: a password from `split_password`, else from UPPFOLJNING_<SOURCE>_PASSWORD."""
+    parsed = make_url(url)
+    if parsed.password:
+        return url
+    password = _runtime_passwords.get(source) or os.environ.get(f"UPPFOLJNING_{source.upper()}_PASSWORD")
+    if not password:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
 def redact(url: str) -> str:
     """A database URL safe for logs and messages: the password is masked."""
     try:

@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only. Each stage's logic lives in extract/, expectations/, transforms/, publish/."""

@@ -1,0 +1,36 @@
+"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from flows.monthly import monthly_followup
+from transforms.periods import Month
+from uppfoljning.demo import generate_demo, write_demo_inputs
+from uppfoljning.plan import load_plan
+
+
+@flow(name="demo-ar")
+def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
+    out = Path(out_dir)
+    source_dir = out / "demo-kalla"
+    source_dir.mkdir(parents=True, exist_ok=True)
+    plan = load_plan(year=year)
+    ledger_url = f"sqlite:///{(source_dir / 'ekonomi.db').resolve()}"
+    hr_url = f"sqlite:///{(source_dir / 'hr.db').resolve()}"
+    inputs_path = source_dir / f"indata-{year}.yaml"
+    summary = generate_demo(ledger_url, hr_url, plan)
+    write_demo_inputs(inputs_path, plan)
+    get_run_logger().info("demo source written: %s", summary)
+    return [
+        monthly_followup(
+            period=str(Month(year, month)),
+            ledger_url=ledger_url,
+            hr_url=hr_url,
+            out_dir=str(out),
+            inputs_path=str(inputs_path),
+        )
+        for month in range(1, 13)
+    ]

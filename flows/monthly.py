@@ -1,0 +1,251 @@
+"""The monthly follow-up flow: validate -> extract -> compute -> publish, one task per stage.
+
+Task results are never persisted (persist_result=False, no cache): the HR extract holds sums per small
+group, and nothing of it may land on disk outside the published, suppressed figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from expectations.runner import ValidationFailed, validate_sources
+from extract.hr import HrExtract, extract_hr
+from extract.ledger import LedgerExtract, extract_ledger
+from publish.render import render_report
+from publish.writer import next_version, publish
+from transforms import economy as economy_transforms
+from transforms.figures import assemble, indicator_entry
+from transforms.investments import InvestmentPlanRow, investment_figures
+from transforms.periods import Month, rolling_window, year_to_date
+from transforms.sick_leave import sjukfranvaro
+from transforms.turnover import personalomsattning
+from uppfoljning.inputs import Inputs, load_inputs
+from uppfoljning.plan import MNKR, Plan, ReportKind, load_plan
+from uppfoljning.settings import connect_url, redact
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STAGE = {"persist_result": False, "cache_policy": NO_CACHE}
+
+
+def _engine(url: str, source: str) -> sa.Engine:
+    return sa.create_engine(connect_url(url, source))
+
+
+@task(name="validera-kallor", **STAGE)
+def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> dict[str, Any]:
+    """Great Expectations suites on both sources, inside the databases. Raises when publication is blocked."""
+    report = validate_sources(
+        connect_url(ledger_url, "ledger"),
+        connect_url(hr_url, "hr"),
+        plan,
+        report_month.year,
+        report_month.month,
+    )
+    logger = get_run_logger()
+    logger.info("validation: %d checks, %d findings", report.checks_run, len(report.findings))
+    if not report.passed:
+        raise ValidationFailed(report)
+    return report.as_dict()
+
+
+@task(name="extrahera-ekonomi", **STAGE)
+def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month) -> LedgerExtract:
+    engine = _engine(ledger_url, "ledger")
+    try:
+        return extract_ledger(engine, report_month, plan.approved_budget_version)
+    finally:
+        engine.dispose()
+
+
+@task(name="extrahera-hr", **STAGE)
+def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month) -> HrExtract:
+    engine = _engine(hr_url, "hr")
+    definitions = plan.definitions
+    try:
+        return extract_hr(
+            engine,
+            report_month,
+            turnover_window=rolling_window(report_month, definitions.turnover.window_months),
+            sick_window=rolling_window(report_month, definitions.sick_leave.window_months),
+            ytd=year_to_date(report_month),
+            definitions=definitions,
+        )
+    finally:
+        engine.dispose()
+
+
+@task(name="berakna-nyckeltal", **STAGE)
+def compute(
+    plan: Plan,
+    inputs: Inputs,
+    report_month: Month,
+    kind: ReportKind,
+    ledger: LedgerExtract,
+    hr: HrExtract,
+    data_quality: dict[str, Any],
+) -> dict[str, Any]:
+    return build_figures(plan, inputs, report_month, kind, ledger, hr, data_quality)
+
+
+def build_figures(
+    plan: Plan,
+    inputs: Inputs,
+    report_month: Month,
+    kind: ReportKind,
+    ledger: LedgerExtract,
+    hr: HrExtract,
+    data_quality: dict[str, Any],
+) -> dict[str, Any]:
+    """All figures of the month from the extracts (pure; the task above only wraps it for Prefect)."""
+    period = str(report_month)
+    accounts = {*ledger.actuals["account"], *ledger.budget["account"]}
+    row_of_account = {a: plan.row_for_account(a) for a in accounts}
+    pnl = {a: r for a, r in row_of_account.items() if r != "balance"}  # unmapped (None) stays: an error
+    actuals_pnl = ledger.actuals[ledger.actuals["account"].isin(pnl)]
+    budget_pnl = ledger.budget[ledger.budget["account"].isin(pnl)]
+    adjustments_in_force = inputs.adjustments_for(period)
+    adjustments: dict[str, float] = {}
+    for adjustment in adjustments_in_force:
+        adjustments[adjustment.row] = adjustments.get(adjustment.row, 0.0) + adjustment.amount_sek
+
+    rows = economy_transforms.economy_rows(
+        actual_ytd=economy_transforms.sum_by_row(actuals_pnl, pnl, source="gl_entries"),
+        budget_year=economy_transforms.sum_by_row(budget_pnl, pnl, source="budget_entries"),
+        budget_ytd=economy_transforms.sum_by_row(
+            budget_pnl[budget_pnl["period"] <= report_month.yyyymm], pnl, source="budget_entries"
+        ),
+        adjustments=adjustments,
+        names={row.id: row.name for row in plan.report_rows},
+    )
+    economy = {
+        "rows": rows,
+        **economy_transforms.results(rows),
+        "forecast_adjustments": [a.model_dump() for a in adjustments_in_force],
+    }
+
+    investments = investment_figures(
+        [
+            InvestmentPlanRow(
+                name=i.name,
+                category=i.category,
+                budget_year=i.budget_mnkr.get(report_month.year, 0.0) * MNKR,
+                comment=inputs.investment_for(period, i.name).comment,
+                forecast_override=inputs.investment_for(period, i.name).forecast_sek,
+            )
+            for i in plan.investments
+        ],
+        ledger.projects,
+        ledger.actuals,
+        plan.is_investment_account,
+    )
+
+    definitions = plan.definitions
+    max_size = definitions.suppression_max_group_size
+    indicators = {
+        "personalomsattning": indicator_entry(
+            plan,
+            "personalomsattning",
+            personalomsattning(hr.leavers, hr.headcounts, max_suppressed_size=max_size),
+            rolling_window(report_month, definitions.turnover.window_months),
+        ),
+        "sjukfranvaro": indicator_entry(
+            plan,
+            "sjukfranvaro",
+            sjukfranvaro(
+                hr.sick_rolling,
+                hr.sick_ytd,
+                age_labels=[g.label for g in definitions.sick_leave.age_groups],
+                max_suppressed_size=max_size,
+            ),
+            rolling_window(report_month, definitions.sick_leave.window_months),
+        ),
+    }
+    return assemble(
+        plan=plan,
+        inputs=inputs,
+        report_month=report_month,
+        kind=kind,
+        economy=economy,
+        investments=investments,
+        indicators=indicators,
+        data_quality=data_quality,
+        generated_at=dt.datetime.now(STOCKHOLM),
+    )
+
+
+@task(name="publicera-rapport", **STAGE)
+def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
+    """Render with the version number the publisher assigns, then write every file atomically."""
+    period = figures["period"]
+    version, is_new = next_version(out_dir, period, figures)
+    figures = {**figures, "version": version}
+    html = render_report(figures, plan)
+    if is_new:
+        publish(out_dir, period, version, {"figures.json": figures, "report.html": html})
+    get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
+    return out_dir / period
+
+
+@flow(name="manadsuppfoljning", log_prints=False)
+def monthly_followup(
+    period: str,
+    ledger_url: str,
+    hr_url: str,
+    out_dir: str = "out",
+    kind: ReportKind | None = None,
+    inputs_path: str | None = None,
+    plan_path: str | None = None,
+) -> str:
+    """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
+
+    Database URLs arrive without passwords (see uppfoljning.settings.split_password): flow parameters are
+    stored by Prefect and shown in its UI.
+    """
+    report_month = Month.parse(period)
+    plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
+    inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
+    report_kind: ReportKind = kind or plan.report_kind(report_month.month)
+    get_run_logger().info(
+        "period %s, kind %s, ledger %s, hr %s", period, report_kind, redact(ledger_url), redact(hr_url)
+    )
+
+    data_quality = validate(ledger_url, hr_url, plan, report_month)
+    ledger = extract_ledger_stage(ledger_url, plan, report_month)
+    hr = extract_hr_stage(hr_url, plan, report_month)
+    figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
+    published = publish_stage(Path(out_dir), figures, plan)
+    _summary_artifact(figures)
+    return str(published)
+
+
+def _summary_artifact(figures: dict[str, Any]) -> None:
+    """Headline figures for the Prefect UI: only published, suppressed aggregates."""
+    economy = figures["economy"]
+    turnover = figures["indicators"]["personalomsattning"]["value"]
+    sick = figures["indicators"]["sjukfranvaro"]["value"]
+
+    def fmt(value: float | None, scale: float = 1.0, unit: str = "") -> str:
+        return "–" if value is None else f"{value / scale:,.1f}{unit}".replace(",", " ").replace(".", ",")
+
+    create_markdown_artifact(
+        key=f"uppfoljning-{figures['period']}",
+        markdown="\n".join(
+            [
+                f"# {figures['title']} {figures['period']}",
+                f"- Periodresultat: {fmt(economy['periodresultat'], MNKR, ' mnkr')}",
+                f"- Ackumulerad budgetavvikelse: {fmt(economy['ackumulerad_budgetavvikelse'], MNKR, ' mnkr')}",
+                f"- Prognos budgetavvikelse: {fmt(economy['prognos_budgetavvikelse'], MNKR, ' mnkr')}",
+                f"- Personalomsättning: {fmt(turnover, unit=' %')}",
+                f"- Sjukfrånvaro: {fmt(sick, unit=' %')}",
+            ]
+        ),
+        description=f"Uppföljning {figures['period']}",
+    )

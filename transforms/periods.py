@@ -1,0 +1,78 @@
+"""Report periods and windows: the rolling 12 months and the year to date (domain §3)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, got {self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """'2025-02' -> Month(2025, 2); anything else is a ValueError naming the input."""
+        try:
+            year_text, month_text = text.split("-")
+            if len(year_text) != 4 or len(month_text) != 2:
+                raise ValueError
+            return cls(int(year_text), int(month_text))
+        except ValueError:
+            raise ValueError(f"period {text!r} is not of the form YYYY-MM") from None
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def yyyymm(self) -> int:
+        """The ledger's integer period, e.g. 202502."""
+        return self.year * 100 + self.month
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def plus(self, months: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A closed range of months, first..last."""
+
+    first: Month
+    last: Month
+
+    @property
+    def months(self) -> list[Month]:
+        count = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        return [self.first.plus(i) for i in range(count)]
+
+    @property
+    def month_ends(self) -> list[dt.date]:
+        return [m.last_day for m in self.months]
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last}"
+
+
+def rolling_window(report_month: Month, months: int) -> Window:
+    """The `months` months ending with the report month."""
+    return Window(report_month.plus(-(months - 1)), report_month)
+
+
+def year_to_date(report_month: Month) -> Window:
+    """January..report month of the report year."""
+    return Window(Month(report_month.year, 1), report_month)
