@@ -24,13 +24,19 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     summary = generate_demo(ledger_url, hr_url, plan)
     write_demo_inputs(inputs_path, plan)
     get_run_logger().info("demo source written: %s", summary)
-    return [
-        monthly_followup(
+    published = []
+    for month in range(1, 13):
+        state = monthly_followup(
             period=str(Month(year, month)),
             ledger_url=ledger_url,
             hr_url=hr_url,
             out_dir=str(out),
             inputs_path=str(inputs_path),
+            return_state=True,
         )
-        for month in range(1, 13)
-    ]
+        outcome = state.result(raise_on_failure=False)
+        if not state.is_completed():
+            # The demo source is generated to be clean: a blocked month is a bug, not bad data.
+            raise RuntimeError(getattr(outcome, "explanation", state.message))
+        published.append(outcome)
+    return published

@@ -7,6 +7,7 @@ group, and nothing of it may land on disk outside the published, suppressed figu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,8 +16,10 @@ import sqlalchemy as sa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
+from sqlalchemy.exc import SQLAlchemyError
 
-from expectations.runner import ValidationFailed, validate_sources
+from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from publish.render import render_report
@@ -39,9 +42,20 @@ def _engine(url: str, source: str) -> sa.Engine:
     return sa.create_engine(connect_url(url, source))
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """Why a run published nothing: the full explanation for the operator's terminal.
+
+    It travels as the in-memory data of the Failed state (results are not persisted); the state's own
+    message, which Prefect stores and shows, names rules and tables but no keys.
+    """
+
+    explanation: str
+
+
 @task(name="validera-kallor", **STAGE)
-def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> dict[str, Any]:
-    """Great Expectations suites on both sources, inside the databases. Raises when publication is blocked."""
+def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> ValidationReport:
+    """Great Expectations suites on both sources, inside the databases."""
     report = validate_sources(
         connect_url(ledger_url, "ledger"),
         connect_url(hr_url, "hr"),
@@ -49,11 +63,13 @@ def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> d
         report_month.year,
         report_month.month,
     )
-    logger = get_run_logger()
-    logger.info("validation: %d checks, %d findings", report.checks_run, len(report.findings))
-    if not report.passed:
-        raise ValidationFailed(report)
-    return report.as_dict()
+    get_run_logger().info(
+        "validation: %d checks, %d findings, seconds by suite %s",
+        report.checks_run,
+        len(report.findings),
+        report.seconds_by_suite,
+    )
+    return report
 
 
 @task(name="extrahera-ekonomi", **STAGE)
@@ -194,7 +210,7 @@ def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
     return out_dir / period
 
 
-@flow(name="manadsuppfoljning", log_prints=False)
+@flow(name="manadsuppfoljning", log_prints=False, persist_result=False)
 def monthly_followup(
     period: str,
     ledger_url: str,
@@ -203,27 +219,50 @@ def monthly_followup(
     kind: ReportKind | None = None,
     inputs_path: str | None = None,
     plan_path: str | None = None,
-) -> str:
+) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
-    Database URLs arrive without passwords (see uppfoljning.settings.split_password): flow parameters are
-    stored by Prefect and shown in its UI.
+    Returns the published folder, or a Failed state carrying `Blocked` when validation or an unusable
+    input stops publication (nothing is written then). Database URLs arrive without passwords (see
+    uppfoljning.settings.split_password): flow parameters are stored by Prefect and shown in its UI.
     """
-    report_month = Month.parse(period)
-    plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
-    inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
+    try:
+        report_month = Month.parse(period)
+        plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
+        inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
+    except (ValueError, OSError) as exc:
+        return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
     get_run_logger().info(
         "period %s, kind %s, ledger %s, hr %s", period, report_kind, redact(ledger_url), redact(hr_url)
     )
 
-    data_quality = validate(ledger_url, hr_url, plan, report_month)
-    ledger = extract_ledger_stage(ledger_url, plan, report_month)
-    hr = extract_hr_stage(hr_url, plan, report_month)
-    figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
+    report = validate(ledger_url, hr_url, plan, report_month)
+    if not report.passed:
+        rules = sorted({f"{f.rule} ({f.table})" for f in report.critical})
+        return _blocked(
+            f"Datakontrollen stoppade publiceringen: {', '.join(rules)}",
+            f"Publiceringen för {period} stoppades av datakontrollen; inget publicerades eller skickades. "
+            f"Publication for {period} was blocked by validation; nothing was published or sent. "
+            + " ".join(f.message for f in report.critical),
+        )
+    try:
+        ledger = extract_ledger_stage(ledger_url, plan, report_month)
+        hr = extract_hr_stage(hr_url, plan, report_month)
+        figures = compute(plan, inputs, report_month, report_kind, ledger, hr, report.as_dict())
+    except (SQLAlchemyError, ValueError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return _blocked(
+            "Källan kunde inte användas / source unusable",
+            f"Källan kunde inte användas; inget publicerades. The source could not be used: {detail}",
+        )
     published = publish_stage(Path(out_dir), figures, plan)
     _summary_artifact(figures)
     return str(published)
+
+
+def _blocked(summary: str, explanation: str) -> State:
+    return Failed(message=summary, data=Blocked(explanation))
 
 
 def _summary_artifact(figures: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from uppfoljning.settings import configure_prefect, load_settings, redact, split_password
+from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
 KINDS = ("avvikelserapport", "ur1", "ur2", "arsredovisning", "manadsrapport")
@@ -61,11 +61,8 @@ def _demo(out_dir: Path) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, settings, out_dir: Path) -> int:  # type: ignore[no-untyped-def]
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from expectations.runner import ValidationFailed
-    from flows.monthly import monthly_followup
+def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
+    from flows.monthly import Blocked, monthly_followup
 
     if args.send:
         return _fail(
@@ -80,29 +77,27 @@ def _run(args: argparse.Namespace, settings, out_dir: Path) -> int:  # type: ign
         )
     inputs = args.inputs or settings.inputs_dir / f"indata-{args.period[:4]}.yaml"
     try:
-        published = monthly_followup(
-            period=args.period,
-            ledger_url=split_password(ledger_url, "ledger"),
-            hr_url=split_password(hr_url, "hr"),
-            out_dir=str(out_dir),
-            kind=args.kind,
-            inputs_path=str(inputs),
-            plan_path=str(args.plan) if args.plan else None,
-        )
-    except ValidationFailed as exc:
-        return _fail(
-            f"Publiceringen stoppades av datakontrollen för {args.period}; inget publicerades. {exc}"
-        )
-    except SQLAlchemyError as exc:
-        detail = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
-        return _fail(
-            f"Källan kunde inte läsas ({redact(ledger_url)} / {redact(hr_url)}): {detail}. "
-            f"The source could not be read; nothing was published."
-        )
-    except ValueError as exc:
-        return _fail(f"Ogiltig indata / invalid input: {exc}")
-    print(f"Publicerat: {published}/report.html")
-    return EXIT_OK
+        ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
+    except Exception:
+        return _fail(f"Ogiltig databas-URL / invalid database URL: {redact(ledger_url)} / {redact(hr_url)}")
+    state = monthly_followup(
+        period=args.period,
+        ledger_url=ledger_param,
+        hr_url=hr_param,
+        out_dir=str(out_dir),
+        kind=args.kind,
+        inputs_path=str(inputs),
+        plan_path=str(args.plan) if args.plan else None,
+        return_state=True,
+    )
+    if state.is_completed():
+        print(f"Publicerat: {state.result()}/report.html")
+        return EXIT_OK
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, Blocked):
+        return _fail(outcome.explanation)
+    print(f"Körningen misslyckades oväntat / the run failed unexpectedly: {state.message}", file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _fail(message: str) -> int:
