@@ -23,7 +23,7 @@ from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from publish.render import render_report
-from publish.writer import next_version, publish
+from publish.writer import figures_json, next_version, publish
 from transforms import economy as economy_transforms
 from transforms.figures import assemble, indicator_entry
 from transforms.investments import InvestmentPlanRow, investment_figures
@@ -199,13 +199,15 @@ def build_figures(
 
 @task(name="publicera-rapport", **STAGE)
 def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
-    """Render with the version number the publisher assigns, then write every file atomically."""
+    """Render with the version number the publisher assigns, then write every file atomically.
+
+    An unchanged rerun keeps the latest version (publish then only restores the top-level files).
+    """
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
     figures = {**figures, "version": version}
-    html = render_report(figures, plan)
-    if is_new:
-        publish(out_dir, period, version, {"figures.json": figures, "report.html": html})
+    files = {"figures.json": figures_json(figures), "report.html": render_report(figures, plan)}
+    publish(out_dir, period, version, files)
     get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
     return out_dir / period
 

@@ -1,20 +1,14 @@
-"""Test session set-up: Prefect runs against a throw-away local server, never the user's .prefect/."""
+"""Test session set-up: flows run against a throw-away local Prefect server, never the user's .prefect/.
+
+Prefect starts its temporary server on the first flow call only, so pure tests do not pay for it.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import tempfile
 
-import pytest
-
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="uppfoljning-prefect-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def prefect_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")

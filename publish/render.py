@@ -1,0 +1,195 @@
+"""Render the follow-up report as one self-contained HTML page in Swedish.
+
+The page is rendered from the figures dict (what is also published as figures.json), so the report and the
+figures can never disagree; the plan only supplies labels, targets and which sections a report kind has.
+The few values the page derives for display (the Resultat row, groupings) are computed here rather than
+in the templates, so the templates stay plain markup and the arithmetic is testable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from publish import formatting
+from uppfoljning.inputs import STATUS_LABELS
+from uppfoljning.plan import PNL_ROWS, AgeGroup, Plan
+
+ECONOMY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("budget_year", "Budget helår"),
+    ("budget_ytd", "Budget ack."),
+    ("actual_ytd", "Utfall ack."),
+    ("deviation_ytd", "Avvikelse ack."),
+    ("forecast_year", "Prognos helår"),
+    ("forecast_deviation", "Prognosavvikelse"),
+)
+# Deviations are already "positive = favourable", so the Resultat row adds them instead of negating.
+DEVIATION_COLUMNS = frozenset({"deviation_ytd", "forecast_deviation"})
+NETTO_LABEL = "Nettokostnad"
+RESULT_LABEL = "Resultat"
+SEX_LABELS: dict[str, str] = {"K": "Kvinnor", "M": "Män"}
+INVESTMENT_CATEGORIES: dict[str, str] = {
+    "beslutad": "Beslutade investeringar",
+    "reinvestering": "Reinvesteringar",
+}
+SEVERITY_LABELS: dict[str, str] = {"warning": "Varning", "error": "Fel"}
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "mnkr": formatting.mnkr,
+    "percent": formatting.percent,
+    "number": formatting.number,
+    "month_name": formatting.month_name,
+    "month_span": formatting.month_span,
+    "date_sv": formatting.date_sv,
+    "count_word": formatting.count_word,
+}
+
+
+@dataclass(frozen=True)
+class EconomyRow:
+    """One line of the economy table: a label and the six column values in SEK (None = not computable)."""
+
+    label: str
+    values: Mapping[str, float | None]
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class CouncilGoalGroup:
+    name: str
+    goals: list[Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class FocusAreaGroup:
+    name: str
+    council_goals: list[CouncilGoalGroup]
+
+
+@cache
+def build_environment() -> Environment:
+    """The Jinja2 environment: templates from the report_templates package, escaping on, strict variables."""
+    env = Environment(
+        loader=PackageLoader("report_templates", "."),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        # A misspelt key in a template must fail the run, not print an empty cell in a board report.
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_report(figures: Mapping[str, Any], plan: Plan) -> str:
+    """The report page of one period and report kind, as an HTML string."""
+    template = build_environment().get_template("report.html.j2")
+    return template.render(**report_context(figures, plan))
+
+
+def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
+    """Everything the templates need: the figures as given plus labels and display-only derivations."""
+    sick_leave = figures["indicators"]["sjukfranvaro"]
+    return {
+        "f": figures,
+        "plan": plan,
+        "kind": plan.report_kinds[figures["report_kind"]],
+        "ytd_span": (f"{figures['year']}-01", f"{figures['year']}-{figures['month']:02d}"),
+        "economy_columns": ECONOMY_COLUMNS,
+        "deviation_columns": DEVIATION_COLUMNS,
+        "economy_rows": economy_table(figures["economy"]["rows"], plan),
+        "row_labels": row_labels(plan),
+        "investment_groups": group_investments(figures["investments"]),
+        "goal_tree": group_goals(figures["goals"]),
+        "missing_assessments": sum(1 for g in figures["goals"] if g["status"] is None),
+        "status_labels": STATUS_LABELS,
+        "severity_labels": SEVERITY_LABELS,
+        "sex_labels": SEX_LABELS,
+        "age_labels": {g.label: age_group_label(g) for g in plan.definitions.sick_leave.age_groups},
+        "has_suppressed_group": has_suppressed_group(sick_leave),
+    }
+
+
+def row_labels(plan: Plan) -> dict[str, str]:
+    """Swedish names of the economy rows, from the plan, plus the net cost that the plan does not name."""
+    return {**{row.id: row.name for row in plan.report_rows}, "netto": NETTO_LABEL}
+
+
+def economy_table(rows: Mapping[str, Mapping[str, Any]], plan: Plan) -> list[EconomyRow]:
+    """The economy table in report order, ending with the result that the allocation leaves.
+
+    Resultat = −(netto + regionbidrag) for amounts (positive = surplus); for the deviation columns it is
+    the sum of the two deviations, since a deviation is already "positive = better than budget".
+    A row missing from the figures is left out (and so is the result when it cannot be derived).
+    """
+    labels = row_labels(plan)
+    order: Sequence[tuple[str, str]] = [
+        *((row_id, "") for row_id in PNL_ROWS),
+        ("netto", "summa"),
+        ("regionbidrag", ""),
+    ]
+    table = [
+        EconomyRow(labels[row_id], {col: rows[row_id][col] for col, _ in ECONOMY_COLUMNS}, css)
+        for row_id, css in order
+        if row_id in rows
+    ]
+    if "netto" in rows and "regionbidrag" in rows:
+        table.append(
+            EconomyRow(RESULT_LABEL, _result_values(rows["netto"], rows["regionbidrag"]), "resultat")
+        )
+    return table
+
+
+def _result_values(
+    netto: Mapping[str, float | None], allocation: Mapping[str, float | None]
+) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    for col, _ in ECONOMY_COLUMNS:
+        a, b = netto[col], allocation[col]
+        if a is None or b is None:
+            values[col] = None
+        else:
+            values[col] = a + b if col in DEVIATION_COLUMNS else -(a + b)
+    return values
+
+
+def group_investments(investments: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """Investments under their category heading, categories in plan order, projects in given order."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for investment in investments:
+        groups.setdefault(investment["category"], []).append(investment)
+    known = [c for c in INVESTMENT_CATEGORIES if c in groups]
+    unknown = [c for c in groups if c not in INVESTMENT_CATEGORIES]
+    return [(INVESTMENT_CATEGORIES.get(c, c), groups[c]) for c in known + unknown]
+
+
+def group_goals(goals: Sequence[Mapping[str, Any]]) -> list[FocusAreaGroup]:
+    """Focus area → council goal → board goals, keeping the plan's order (which the figures list follows)."""
+    tree: dict[str, dict[str, list[Mapping[str, Any]]]] = {}
+    for goal in goals:
+        tree.setdefault(goal["focus_area"], {}).setdefault(goal["council_goal"], []).append(goal)
+    return [
+        FocusAreaGroup(area, [CouncilGoalGroup(name, listed) for name, listed in council.items()])
+        for area, council in tree.items()
+    ]
+
+
+def age_group_label(group: AgeGroup) -> str:
+    """Plan age group as report text: "29 år eller yngre", "30–49 år", "50 år eller äldre"."""
+    if group.min_age is None and group.max_age is None:
+        return "Alla åldrar"
+    if group.min_age is None:
+        return f"{group.max_age} år eller yngre"
+    if group.max_age is None:
+        return f"{group.min_age} år eller äldre"
+    return f"{group.min_age}–{group.max_age} år"
+
+
+def has_suppressed_group(sick_leave: Mapping[str, Any]) -> bool:
+    """True when a sex or age group is null, i.e. withheld because the group is too small to report."""
+    groups = [*(sick_leave["by_sex"] or {}).values(), *(sick_leave["by_age"] or {}).values()]
+    return any(value is None for value in groups)
