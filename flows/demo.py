@@ -24,7 +24,7 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     summary = generate_demo(ledger_url, hr_url, plan)
     write_demo_inputs(inputs_path, plan)
     get_run_logger().info("demo source written: %s", summary)
-    published = []
+    published: list[str] = []
     for month in range(1, 13):
         state = monthly_followup(
             period=str(Month(year, month)),
@@ -38,5 +38,5 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
         if not state.is_completed():
             # The demo source is generated to be clean: a blocked month is a bug, not bad data.
             raise RuntimeError(getattr(outcome, "explanation", state.message))
-        published.append(outcome)
+        published.append(str(outcome))
     return published

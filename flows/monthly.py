@@ -35,7 +35,6 @@ from uppfoljning.plan import MNKR, Plan, ReportKind, load_plan
 from uppfoljning.settings import connect_url, redact
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-STAGE = {"persist_result": False, "cache_policy": NO_CACHE}
 
 
 def _engine(url: str, source: str) -> sa.Engine:
@@ -53,7 +52,7 @@ class Blocked:
     explanation: str
 
 
-@task(name="validera-kallor", **STAGE)
+@task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
 def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> ValidationReport:
     """Great Expectations suites on both sources, inside the databases."""
     report = validate_sources(
@@ -72,7 +71,7 @@ def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> V
     return report
 
 
-@task(name="extrahera-ekonomi", **STAGE)
+@task(name="extrahera-ekonomi", persist_result=False, cache_policy=NO_CACHE)
 def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month) -> LedgerExtract:
     engine = _engine(ledger_url, "ledger")
     try:
@@ -81,7 +80,7 @@ def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month) -> Le
         engine.dispose()
 
 
-@task(name="extrahera-hr", **STAGE)
+@task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
 def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month) -> HrExtract:
     engine = _engine(hr_url, "hr")
     definitions = plan.definitions
@@ -98,7 +97,7 @@ def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month) -> HrExtract:
         engine.dispose()
 
 
-@task(name="berakna-nyckeltal", **STAGE)
+@task(name="berakna-nyckeltal", persist_result=False, cache_policy=NO_CACHE)
 def compute(
     plan: Plan,
     inputs: Inputs,
@@ -197,7 +196,7 @@ def build_figures(
     )
 
 
-@task(name="publicera-rapport", **STAGE)
+@task(name="publicera-rapport", persist_result=False, cache_policy=NO_CACHE)
 def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
     """Render with the version number the publisher assigns, then write every file atomically.
 

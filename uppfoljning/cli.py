@@ -70,11 +70,11 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
             "/ Email delivery is not available in this version; run without --send."
         )
     ledger_url = args.ledger_url or settings.ledger_url
-    hr_url = args.hr_url or settings.hr_url or ledger_url
     if not ledger_url:
         return _fail(
             "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
         )
+    hr_url: str = args.hr_url or settings.hr_url or ledger_url
     inputs = args.inputs or settings.inputs_dir / f"indata-{args.period[:4]}.yaml"
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
