@@ -250,7 +250,9 @@ def monthly_followup(
     try:
         ledger = extract_ledger_stage(ledger_url, plan, report_month)
         hr = extract_hr_stage(hr_url, plan, report_month)
-        figures = compute(plan, inputs, report_month, report_kind, ledger, hr, report.as_dict())
+        # Timings go to the log only: in figures.json they would make every rerun look like a change.
+        data_quality = {k: v for k, v in report.as_dict().items() if k != "seconds_by_suite"}
+        figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
     except (SQLAlchemyError, ValueError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return _blocked(
