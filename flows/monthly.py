@@ -126,7 +126,8 @@ def build_figures(
     pnl = {a: r for a, r in row_of_account.items() if r != "balance"}  # unmapped (None) stays: an error
     actuals_pnl = ledger.actuals[ledger.actuals["account"].isin(pnl)]
     budget_pnl = ledger.budget[ledger.budget["account"].isin(pnl)]
-    adjustments_in_force = inputs.adjustments_for(period)
+    # An adjustment concerns the rest of the year; after December nothing remains, so the forecast is the outcome.
+    adjustments_in_force = [] if report_month.month == 12 else inputs.adjustments_for(period)
     adjustments: dict[str, float] = {}
     for adjustment in adjustments_in_force:
         adjustments[adjustment.row] = adjustments.get(adjustment.row, 0.0) + adjustment.amount_sek

@@ -1,0 +1,66 @@
+"""The README's demo command, run as a user runs it: a console script in a fresh Prefect home."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# The calendar of domain §1 (months not listed are månadsrapporter).
+EXPECTED_KINDS = {2: "avvikelserapport", 4: "ur1", 8: "ur2", 10: "avvikelserapport", 12: "arsredovisning"}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("demo-out")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path_factory.mktemp("fresh-prefect-home"))  # as on a fresh machine
+    command = Path(sys.executable).parent / "uppfoljning"
+    result = subprocess.run(
+        [str(command), "demo", "--out", str(out)], env=env, capture_output=True, text=True, timeout=600
+    )
+    return out, result
+
+
+def test_demo_writes_every_month_of_the_year(demo_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    out, result = demo_run
+    assert result.returncode == 0, result.stderr
+    for month in range(1, 13):
+        period = f"2025-{month:02d}"
+        figures = json.loads((out / period / "figures.json").read_text(encoding="utf-8"))
+        assert figures["period"] == period
+        assert figures["report_kind"] == EXPECTED_KINDS.get(month, "manadsrapport")
+        assert figures["version"] == 1
+        assert figures["data_quality"]["status"] == "passed"
+        assert "<html" in (out / period / "report.html").read_text(encoding="utf-8")
+
+
+def test_demo_output_is_clean(demo_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    _, result = demo_run
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert "database is locked" not in output
+    assert "Demoåret klart: 12 rapporter" in result.stdout
+
+
+def test_demo_figures_are_plausible(demo_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """The demo is generated to land near the plan's targets (issue: sick leave ~5 %, turnover ~11 %)."""
+    out, _ = demo_run
+    december = json.loads((out / "2025-12" / "figures.json").read_text(encoding="utf-8"))
+    rows = december["economy"]["rows"]
+    # The approved budget sums exactly to the plan: -440 / 586 / 674 / 820 mnkr, allocation -820.
+    assert [rows[r]["budget_year"] for r in ("intakter", "personalkostnader", "ovriga_driftskostnader")] == [
+        -440_000_000.0,
+        586_000_000.0,
+        674_000_000.0,
+    ]
+    assert rows["netto"]["budget_year"] == 820_000_000.0
+    assert rows["regionbidrag"]["budget_year"] == -820_000_000.0
+    # In December the whole budget is accumulated, so the forecast is the actual result.
+    assert rows["netto"]["forecast_year"] == pytest.approx(rows["netto"]["actual_ytd"])
+    assert 10.0 <= december["indicators"]["personalomsattning"]["value"] <= 12.5
+    assert 4.3 <= december["indicators"]["sjukfranvaro"]["value"] <= 5.8
