@@ -1,0 +1,143 @@
+"""The validation gate: the source tables checked with Great Expectations, inside the database.
+
+One module per source holds that source's suite as code (`ledger.py`, `hr.py`); `runner.py` runs the suites
+with GX and turns its results into `Finding`s. Every rule is a SQL query that returns one row per offending
+key (column `example_key`), run by GX's `UnexpectedRowsExpectation` against a whole-table batch, so no table
+is ever loaded into Python.
+
+Usage (the caller decides what blocks):
+
+    report = validate_sources(ledger_url, hr_url, plan, year, month)
+    if not report.passed:
+        raise ValidationFailed(report)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from uppfoljning.plan import Plan
+
+Severity = Literal["critical", "warning"]
+MAX_EXAMPLES = 20
+"""Example keys per finding: enough to find the pattern, short enough for a one-paragraph message."""
+
+
+# --- what validation reports ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One failed check: a rule on one table."""
+
+    rule: str  # stable id, e.g. "ledger.vouchers_balance"
+    table: str  # e.g. "gl_entries"
+    severity: Severity
+    message: str  # one paragraph, English + Swedish; names table, rule, count and the example keys
+    count: int  # offending rows/keys
+    examples: list[str]  # up to MAX_EXAMPLES keys; never more personal data than a pseudonymous id
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    findings: list[Finding]  # all failed checks
+    checks_run: int
+    seconds_by_suite: dict[str, float]
+
+    @property
+    def critical(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "critical"]
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing blocks publication (warnings may remain)."""
+        return not self.critical
+
+    @property
+    def status(self) -> Literal["passed", "warnings", "failed"]:
+        if self.critical:
+            return "failed"
+        return "warnings" if self.findings else "passed"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `data_quality` block of figures.json."""
+        return {
+            "status": self.status,
+            "checks": [asdict(f) for f in self.findings],
+            "checks_run": self.checks_run,
+            "seconds_by_suite": {suite: round(s, 3) for suite, s in self.seconds_by_suite.items()},
+        }
+
+
+class ValidationFailed(Exception):
+    """Raised by the caller when `report.passed` is false; the message is what stderr shows."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__("\n".join(f.message for f in report.critical))
+
+
+def validate_sources(ledger_url: str, hr_url: str, plan: Plan, year: int, month: int) -> ValidationReport:
+    """Run the ledger and HR suites for the report of `month` of `year`; never raises on bad data."""
+    # Importing GX costs about 2 s: pay it only when validating, not whenever a Finding is imported.
+    from expectations.runner import validate_sources as run
+
+    return run(ledger_url, hr_url, plan, year, month)
+
+
+# --- how rules are defined (used by the suites in ledger.py and hr.py) ------------------------------------
+@dataclass(frozen=True)
+class Rule:
+    """A data-quality rule: stable id, severity and wording. A rule may be checked on several tables."""
+
+    id: str
+    severity: Severity
+    problem: str  # English, what one offending key means, e.g. "voucher does not sum to 0"
+    swedish: str  # short Swedish sentence head, e.g. "Verifikationer balanserar inte"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule on one table: a query for GX's UnexpectedRowsExpectation.
+
+    `query` reads the table as `{batch}` and returns one row per offending key with the column
+    `example_key`, ordered so the examples are stable. It must not contain JOIN: GX then wraps `{batch}`
+    differently (needing an alias); other tables of the same source are read in subqueries instead and
+    named in `reads`, so the check is skipped when one of them is missing.
+    """
+
+    rule: Rule
+    table: str
+    noun: tuple[str, str]  # what is counted, singular and plural: ("voucher", "vouchers")
+    query: str
+    reads: tuple[str, ...] = ()
+
+
+# --- SQL that runs unchanged on SQLite and PostgreSQL -------------------------------------------------------
+def sql_literal(value: str) -> str:
+    """A string literal safe inside a GX query: quotes doubled, braces doubled for GX's str.format, and
+    colons escaped because GX runs the query through sqlalchemy.text(), which reads ':name' as a parameter."""
+    escaped = value.replace("'", "''").replace("{", "{{").replace("}", "}}").replace(":", "\\:")
+    return f"'{escaped}'"
+
+
+def text_of(column: str) -> str:
+    """A column as text for an example key; NULL shows as '(null)' because '||' with NULL is NULL."""
+    return f"COALESCE(CAST({column} AS TEXT), '(null)')"
+
+
+PLAUSIBLE_YEARS = (2000, 2100)
+"""Periods outside these years are typos (e.g. 20251 for 202501), not history or plans."""
+
+
+def invalid_period(column: str = "period") -> str:
+    """True for a non-null period that is not YYYYMM with a plausible year and month 1..12."""
+    first, last = PLAUSIBLE_YEARS[0] * 100 + 1, PLAUSIBLE_YEARS[1] * 100 + 12
+    return (
+        f"({column} IS NOT NULL AND ({column} < {first} OR {column} > {last}"
+        f" OR {column} % 100 < 1 OR {column} % 100 > 12))"
+    )
+
+
+def between(column: str, first: int, last: int) -> str:
+    return f"{column} BETWEEN {first} AND {last}"

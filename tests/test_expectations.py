@@ -1,0 +1,513 @@
+"""The validation gate: a tiny clean source passes; breaking one rule fails exactly that rule, naming the key.
+
+The report under test is March 2025 (ledger periods 202501..202503; HR periods 202404..202503).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from great_expectations.core import ExpectationValidationResult
+
+from expectations import Check, Finding, Rule, ValidationFailed, ValidationReport, runner, validate_sources
+from expectations import hr as hr_suite
+from expectations import ledger as ledger_suite
+from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
+from uppfoljning.plan import load_plan
+from uppfoljning.sources import (
+    budget_entries,
+    cost_centers,
+    create_source_tables,
+    employees,
+    employments,
+    gl_entries,
+    investment_projects,
+    scheduled_hours,
+    sick_leave,
+)
+
+YEAR, MONTH = 2025, 3
+PLAN = load_plan(year=YEAR)
+Breaker = Callable[[sa.Connection], None]
+
+
+# --- the tiny clean source -----------------------------------------------------------------------------------
+def gl(voucher: str, row: int, period: int, account: str, amount: float) -> dict[str, object]:
+    day = dt.date(period // 100, period % 100, 15)
+    return dict(
+        voucher_id=voucher,
+        row_no=row,
+        booking_date=day,
+        period=period,
+        account=account,
+        cost_center="100",
+        project=None,
+        amount=amount,
+        description=None,
+    )
+
+
+def fill_clean_source(conn: sa.Connection) -> None:
+    conn.execute(
+        gl_entries.insert(),
+        [
+            gl("A1", 1, 202501, "4011", 100.00),  # salary cost ...
+            gl("A1", 2, 202501, "1930", -100.00),  # ... paid from the bank: the voucher sums to 0
+            gl("A2", 1, 202502, "3011", -250.25),  # revenue
+            gl("A2", 2, 202502, "1930", 250.25),
+        ],
+    )
+    budget = [
+        dict(budget_version="B2025", period=202500 + m, account="4011", cost_center="100", amount=1000.0)
+        for m in range(1, 13)
+    ]
+    # A preliminary version with an unmapped account and a bad period: not the plan's version, so ignored.
+    budget.append(dict(budget_version="P2025", period=202513, account="8500", cost_center="100", amount=1.0))
+    conn.execute(budget_entries.insert(), budget)
+    conn.execute(cost_centers.insert(), [dict(cost_center="100", name="Regionkontoret", parent=None)])
+    conn.execute(
+        investment_projects.insert(),
+        [dict(project="P100", name="Bredbandsutbyggnad", category="beslutad", year=2025, budget=1e7)],
+    )
+    conn.execute(
+        employees.insert(),
+        [dict(person_id="P1", birth_year=1980, sex="K"), dict(person_id="P2", birth_year=1995, sex="M")],
+    )
+    conn.execute(
+        employments.insert(),
+        [
+            dict(
+                employment_id="E1",
+                person_id="P1",
+                cost_center="100",
+                employment_type="tillsvidare",
+                start_date=dt.date(2020, 1, 1),
+                end_date=None,
+                end_reason=None,
+                work_rate=1.0,
+            ),
+            dict(
+                employment_id="E2",
+                person_id="P2",
+                cost_center="100",
+                employment_type="visstid",
+                start_date=dt.date(2024, 6, 1),
+                end_date=dt.date(2025, 6, 30),
+                end_reason=None,
+                work_rate=0.5,
+            ),
+        ],
+    )
+    conn.execute(
+        scheduled_hours.insert(),
+        [
+            dict(person_id="P1", period=202501, hours=160.0),
+            dict(person_id="P1", period=202502, hours=150.0),
+            dict(person_id="P2", period=202501, hours=80.0),
+        ],
+    )
+    conn.execute(
+        sick_leave.insert(),
+        [
+            dict(
+                person_id="P1",
+                spell_id="S1",
+                spell_start=dt.date(2025, 1, 10),
+                spell_end=dt.date(2025, 1, 14),
+                period=202501,
+                hours=24.0,
+            )
+        ],
+    )
+
+
+def build_source(url: str, *breakers: Breaker) -> str:
+    """The clean source at `url` (ledger and HR tables in one database), then the breakers applied."""
+    engine = sa.create_engine(url)
+    try:
+        create_source_tables(engine, engine)
+        with engine.begin() as conn:
+            fill_clean_source(conn)
+            for breaker in breakers:
+                breaker(conn)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'source.db'}"
+
+
+def validate(url: str, month: int = MONTH) -> ValidationReport:
+    return validate_sources(url, url, PLAN, YEAR, month)
+
+
+# --- one breaker per rule: (rule, table, breaker, expected example key) ---------------------------------------
+def update(table: sa.Table, where: sa.ColumnElement[bool], **values: object) -> Breaker:
+    def apply(conn: sa.Connection) -> None:
+        conn.execute(sa.update(table).where(where).values(**values))
+
+    return apply
+
+
+def insert(table: sa.Table, *rows: dict[str, object], **values: object) -> Breaker:
+    """Insert the rows given, or the one row given as keywords."""
+
+    def apply(conn: sa.Connection) -> None:
+        conn.execute(sa.insert(table), list(rows) or [values])
+
+    return apply
+
+
+def execute(sql: str) -> Breaker:
+    def apply(conn: sa.Connection) -> None:
+        conn.execute(sa.text(sql))
+
+    return apply
+
+
+def gl_row(voucher: str, row: int) -> sa.ColumnElement[bool]:
+    return sa.and_(gl_entries.c.voucher_id == voucher, gl_entries.c.row_no == row)
+
+
+BREAKS: list[tuple[str, str, Breaker, str]] = [
+    ("ledger.vouchers_balance", "gl_entries", update(gl_entries, gl_row("A1", 1), amount=100.01), "A1"),
+    # Same key twice; amount 0 so that the voucher still balances.
+    ("ledger.keys_unique", "gl_entries", insert(gl_entries, gl("A2", 1, 202502, "3011", 0.0)), "A2/1"),
+    (
+        "ledger.account_mapped",
+        "gl_entries",
+        update(gl_entries, gl_row("A1", 1), account="8500"),
+        "account 8500",
+    ),
+    (
+        "ledger.account_mapped",
+        "gl_entries",
+        update(gl_entries, gl_row("A2", 1), account="3O11"),
+        "account 3O11",
+    ),
+    (
+        "ledger.account_mapped",
+        "budget_entries",
+        update(budget_entries, budget_entries.c.period == 202507, account="9100"),
+        "account 9100",
+    ),
+    # Both rows move, so the voucher leaves the period scope whole and still balances.
+    (
+        "ledger.period_valid",
+        "gl_entries",
+        update(gl_entries, gl_entries.c.voucher_id == "A2", period=202513),
+        "A2/1 (period 202513)",
+    ),
+    (
+        "ledger.period_valid",
+        "budget_entries",
+        update(
+            budget_entries,
+            sa.and_(budget_entries.c.budget_version == "B2025", budget_entries.c.period == 202512),
+            period=202500,
+        ),
+        "period 202500",
+    ),
+    (
+        "ledger.required_not_null",
+        "gl_entries",
+        update(gl_entries, gl_row("A1", 2), cost_center=None),
+        "A1/2 (cost_center)",
+    ),
+    (
+        "ledger.required_not_null",
+        "gl_entries",
+        update(gl_entries, gl_row("A2", 2), booking_date=None),
+        "A2/2 (booking_date)",
+    ),
+    (
+        "ledger.required_not_null",
+        "budget_entries",
+        update(budget_entries, budget_entries.c.period == 202503, cost_center=None),
+        "period 202503 account 4011 cost_center (null) (cost_center)",
+    ),
+    ("hr.person_ids_unique", "employees", insert(employees, person_id="P1", birth_year=1980, sex="K"), "P1"),
+    (
+        "hr.employment_ids_unique",
+        "employments",
+        insert(
+            employments,
+            employment_id="E1",
+            person_id="P2",
+            cost_center="100",
+            employment_type="timavlonad",
+            start_date=dt.date(2023, 1, 1),
+            work_rate=0.1,
+        ),
+        "E1",
+    ),
+    (
+        "hr.employment_person_known",
+        "employments",
+        update(employments, employments.c.employment_id == "E2", person_id="P404"),
+        "P404",
+    ),
+    (
+        "hr.scheduled_hours_person_known",
+        "scheduled_hours",
+        insert(scheduled_hours, person_id="P405", period=202503, hours=10.0),
+        "P405",
+    ),
+    (
+        "hr.sick_leave_person_known",
+        "sick_leave",
+        insert(
+            sick_leave,
+            person_id="P406",
+            spell_id="S9",
+            spell_start=dt.date(2025, 3, 3),
+            period=202503,
+            hours=8.0,
+        ),
+        "P406",
+    ),
+    (
+        "hr.dates_valid",
+        "employments",
+        update(employments, employments.c.employment_id == "E1", end_date=dt.date(2019, 12, 31)),
+        "employment E1",
+    ),
+    (
+        "hr.dates_valid",
+        "sick_leave",
+        update(sick_leave, sick_leave.c.spell_id == "S1", spell_end=dt.date(2025, 1, 9)),
+        "spell S1",
+    ),
+    (
+        "hr.period_valid",
+        "scheduled_hours",
+        update(scheduled_hours, scheduled_hours.c.person_id == "P2", period=202514),
+        "period 202514",
+    ),
+    (
+        "hr.period_valid",
+        "sick_leave",
+        update(sick_leave, sick_leave.c.spell_id == "S1", period=None),
+        "period (null)",
+    ),
+    ("hr.sex_valid", "employees", update(employees, employees.c.person_id == "P2", sex="X"), "P2"),
+]
+
+
+def assert_only(report: ValidationReport, rule: str, table: str, key: str) -> Finding:
+    assert [(f.rule, f.table) for f in report.findings] == [(rule, table)], report.findings
+    (finding,) = report.findings
+    assert finding.severity == "critical"
+    assert not report.passed and report.critical == [finding]
+    assert key in finding.examples
+    assert key in finding.message and rule in finding.message and table in finding.message
+    return finding
+
+
+# --- tests ---------------------------------------------------------------------------------------------------
+def test_clean_source_passes(sqlite_url: str) -> None:
+    report = validate(build_source(sqlite_url))
+
+    assert report.findings == []
+    assert report.passed
+    # Per source: reaching it + its 4 contract tables; then 8 ledger and 10 HR checks.
+    assert report.checks_run == (1 + 4 + 8) + (1 + 4 + 10)
+    data_quality = report.as_dict()
+    assert data_quality["status"] == "passed" and data_quality["checks"] == []
+    assert set(data_quality["seconds_by_suite"]) == {"ledger", "hr"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "table", "breaker", "key"), BREAKS, ids=[f"{r}-{t}-{k}" for r, t, _, k in BREAKS]
+)
+def test_each_rule_blocks_with_the_key(
+    sqlite_url: str, rule: str, table: str, breaker: Breaker, key: str
+) -> None:
+    finding = assert_only(validate(build_source(sqlite_url, breaker)), rule, table, key)
+    assert finding.count >= 1
+
+
+def test_every_rule_has_a_breaking_test() -> None:
+    checks = ledger_suite.ledger_checks(PLAN, YEAR, MONTH) + hr_suite.hr_checks(PLAN, YEAR, MONTH)
+    assert {(c.rule.id, c.table) for c in checks} == {(r, t) for r, t, _, _ in BREAKS}
+
+
+def test_rerun_of_an_old_month_ignores_later_periods(sqlite_url: str) -> None:
+    # April's books hold an unbalanced voucher on an unmapped account; March's report does not read April.
+    april = [gl("A9", 1, 202504, "8500", 70.0), gl("A9", 2, 202504, "1930", -69.0)]
+    url = build_source(sqlite_url, insert(gl_entries, *april))
+
+    assert validate(url, month=3).findings == []
+    april_report = validate(url, month=4)
+    assert {f.rule for f in april_report.findings} == {"ledger.vouchers_balance", "ledger.account_mapped"}
+
+
+def test_examples_are_capped_and_the_message_says_so(sqlite_url: str) -> None:
+    # 25 one-row vouchers of 1 SEK each: 25 unbalanced vouchers, 20 named.
+    rows = [gl(f"B{n:02d}", 1, 202503, "4011", 1.0) for n in range(25)]
+    finding = assert_only(
+        validate(build_source(sqlite_url, insert(gl_entries, *rows))),
+        "ledger.vouchers_balance",
+        "gl_entries",
+        "B00",
+    )
+    assert finding.count == 25
+    assert finding.examples == [f"B{n:02d}" for n in range(20)]
+    assert "(first 20 of 25)" in finding.message and "(20 av 25)" in finding.message
+
+
+def test_missing_table_is_named_and_its_checks_skipped(sqlite_url: str) -> None:
+    url = build_source(sqlite_url, execute("DROP TABLE sick_leave"))
+    finding = assert_only(validate(url), "hr.table_exists", "sick_leave", "sick_leave")
+    assert "table sick_leave does not exist in the HR source" in finding.message
+
+
+def test_missing_column_is_named(sqlite_url: str) -> None:
+    url = build_source(
+        sqlite_url,
+        execute("DROP TABLE budget_entries"),
+        execute("CREATE TABLE budget_entries (budget_version TEXT, period INTEGER, account TEXT)"),
+    )
+    finding = assert_only(validate(url), "ledger.columns_exist", "budget_entries", "amount")
+    assert finding.examples == ["cost_center", "amount"]
+
+
+def test_unreachable_source_is_a_finding_and_creates_no_file(tmp_path: Path, sqlite_url: str) -> None:
+    missing = tmp_path / "no-such.db"
+    report = validate_sources(f"sqlite:///{missing}", build_source(sqlite_url), PLAN, YEAR, MONTH)
+
+    assert [f.rule for f in report.findings] == ["ledger.source_reachable"]
+    assert "does not exist" in report.findings[0].message
+    assert not missing.exists()
+
+
+def test_an_expectation_that_errors_is_an_internal_error_not_bad_data(sqlite_url: str) -> None:
+    # A query on a column the table lacks: GX returns success=False with an empty result and the
+    # database error only in exception_info.
+    broken = Check(
+        Rule("ledger.test_broken", "critical", "never", "aldrig"),
+        "gl_entries",
+        ("row", "rows"),
+        "SELECT no_such_column AS example_key FROM {batch}",
+    )
+    source = runner.Source(
+        "ledger", "ledger source", "huvudbokskällan", build_source(sqlite_url), (gl_entries,), [broken]
+    )
+    outcome = runner.run_suite(runner.new_context(), source)
+
+    (finding,) = outcome.findings
+    assert (finding.rule, finding.table, finding.severity) == (
+        "internal.expectation_error",
+        "gl_entries",
+        "critical",
+    )
+    assert "ledger.test_broken" in finding.message and "no such column: no_such_column" in finding.message
+
+
+CHECK = ledger_suite.ledger_checks(PLAN, YEAR, MONTH)[0]
+
+
+@pytest.mark.parametrize(
+    ("success", "result", "exception_info", "rule"),
+    [
+        (True, {"observed_value": 0}, {"raised_exception": False}, None),
+        (
+            False,
+            {"observed_value": 1, "details": {"unexpected_rows": [{"example_key": "A7"}]}},
+            {},
+            CHECK.rule.id,
+        ),
+        # The silent-failure trap: an empty result, the error keyed by metric id.
+        (
+            False,
+            {},
+            {"metric-id": {"raised_exception": True, "exception_message": "boom"}},
+            "internal.expectation_error",
+        ),
+        (True, {}, {"raised_exception": True, "exception_message": "boom"}, "internal.expectation_error"),
+        (False, {}, {}, "internal.expectation_error"),  # a failure without a count proves nothing
+    ],
+)
+def test_result_to_finding(success: bool, result: dict, exception_info: dict, rule: str | None) -> None:
+    gx_result = ExpectationValidationResult(success=success, result=result, exception_info=exception_info)
+    finding = runner.finding_from_result(CHECK, gx_result)
+    assert (finding.rule if finding else None) == rule
+
+
+def test_validation_failed_carries_the_critical_messages(sqlite_url: str) -> None:
+    report = validate(build_source(sqlite_url, BREAKS[0][2], BREAKS[-1][2]))
+    error = ValidationFailed(report)
+    assert error.report is report
+    assert str(error).splitlines() == [f.message for f in report.critical]
+    assert report.as_dict()["status"] == "failed"
+
+
+def test_validation_prints_nothing(sqlite_url: str, capfd: pytest.CaptureFixture[str]) -> None:
+    url = build_source(sqlite_url, BREAKS[0][2])
+    capfd.readouterr()
+    validate(url)
+    assert capfd.readouterr() == ("", "")  # no GX progress bars, warnings or prints
+
+
+@pytest.mark.parametrize(
+    "account",
+    ["4011", " 4011 ", "04011", "0000000004011", "3999", "8500", "8899", "8900", "9000", "1930", "4O11", ""],
+)
+def test_sql_account_mapping_agrees_with_the_plan(sqlite_url: str, account: str) -> None:
+    url = build_source(sqlite_url, update(gl_entries, gl_row("A1", 1), account=account))
+    unmapped = {f.rule for f in validate(url).findings} == {"ledger.account_mapped"}
+    assert unmapped == (PLAN.row_for_account(account) is None)
+
+
+@pytest.mark.parametrize(
+    ("window", "month", "first"), [(12, 3, 202404), (12, 12, 202501), (12, 1, 202402), (6, 12, 202501)]
+)
+def test_hr_scope_starts_at_the_window_or_january(window: int, month: int, first: int) -> None:
+    sick = PLAN.definitions.sick_leave.model_copy(update={"window_months": window})
+    plan = PLAN.model_copy(update={"definitions": PLAN.definitions.model_copy(update={"sick_leave": sick})})
+    assert hr_suite.first_period(plan, YEAR, month) == first
+
+
+@pytest.mark.parametrize(
+    "check", ledger_suite.ledger_checks(PLAN, YEAR, MONTH) + hr_suite.hr_checks(PLAN, YEAR, MONTH)
+)
+def test_queries_follow_the_gx_conventions(check: Check) -> None:
+    assert "{batch}" in check.query  # GX prints a warning to stdout otherwise, and reads the whole table
+    assert " JOIN " not in check.query.upper()  # GX substitutes {batch} differently for joins
+    assert "example_key" in check.query
+
+
+def test_budget_version_with_quote_colon_and_braces_reaches_the_database(sqlite_url: str) -> None:
+    # Each would break the query unescaped: ' ends the literal, {x} is a GX placeholder, :x a bind parameter.
+    version = "B'25:{x}"
+    row = dict(budget_version=version, period=202501, account="9100", cost_center="100", amount=1.0)
+    plan = PLAN.model_copy(update={"approved_budget_version": version})
+
+    url = build_source(sqlite_url, insert(budget_entries, row))
+    report = validate_sources(url, url, plan, YEAR, MONTH)
+    assert_only(report, "ledger.account_mapped", "budget_entries", "account 9100")
+
+
+PG_BREAKS = [BREAKS[0], BREAKS[3], BREAKS[5], BREAKS[-2]]  # the dialect-sensitive SQL: sums, CAST, % and NULL
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("rule", "table", "breaker", "key"), PG_BREAKS, ids=[f"{r}-{k}" for r, _, _, k in PG_BREAKS]
+)
+def test_postgres_clean_and_broken(
+    pg_url_factory: Callable[[], str],  # noqa: F811  (the fixture imported above)
+    rule: str,
+    table: str,
+    breaker: Breaker,
+    key: str,
+) -> None:
+    assert validate(build_source(pg_url_factory())).findings == []
+    assert_only(validate(build_source(pg_url_factory(), breaker)), rule, table, key)
