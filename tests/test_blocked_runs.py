@@ -1,0 +1,167 @@
+"""Bad input through the command line: one broken rule at a time blocks publication.
+
+Each case breaks exactly one rule of the small office (tests/fixtures/small_office.py); the run must exit
+with status 2, name the rule's key on stderr, and write nothing for the month.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.fixtures.small_office import write_small_office
+from uppfoljning.cli import main
+
+# (rule, source, SQL that breaks exactly that rule, text the message must contain)
+CASES = [
+    (
+        "ledger.vouchers_balance",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X9', 1, '2025-03-10', 202503, '5010', 'RK100', NULL, 100.00, 'obalans')",
+        "X9",
+    ),
+    (
+        "ledger.keys_unique",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X8', 1, '2025-03-10', 202503, '5010', 'RK100', NULL, 100.00, 'a'),"
+        " ('X8', 1, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')",
+        "X8/1",
+    ),
+    (
+        "ledger.account_mapped",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X7', 1, '2025-03-10', 202503, '8500', 'RK100', NULL, 100.00, 'a'),"
+        " ('X7', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')",
+        "8500",
+    ),
+    (
+        "ledger.period_valid",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X6', 1, '2025-03-10', 202513, '5010', 'RK100', NULL, 100.00, 'a'),"
+        " ('X6', 2, '2025-03-10', 202513, '2440', 'RK100', NULL, -100.00, 'b')",
+        "X6",
+    ),
+    (
+        "ledger.required_not_null",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X5', 1, '2025-03-10', 202503, '5010', NULL, NULL, 100.00, 'a'),"
+        " ('X5', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')",
+        "X5/1",
+    ),
+    ("ledger.table_exists", "ledger", "DROP TABLE budget_entries", "budget_entries"),
+    ("hr.person_ids_unique", "hr", "INSERT INTO employees VALUES ('p01', 1981, 'K')", "p01"),
+    (
+        "hr.employment_ids_unique",
+        "hr",
+        "INSERT INTO employments SELECT * FROM employments WHERE employment_id = 'E13'",
+        "E13",
+    ),
+    (
+        "hr.employment_person_known",
+        "hr",
+        "INSERT INTO employments VALUES ('E99', 'p99', 'RK100', 'tillsvidare', '2020-01-01', NULL, NULL, 1.0)",
+        "p99",
+    ),
+    (
+        "hr.scheduled_hours_person_known",
+        "hr",
+        "INSERT INTO scheduled_hours VALUES ('p98', 202503, 160.0)",
+        "p98",
+    ),
+    (
+        "hr.sick_leave_person_known",
+        "hr",
+        "INSERT INTO sick_leave VALUES ('p97', 'S97', '2025-03-01', '2025-03-02', 202503, 8.0)",
+        "p97",
+    ),
+    (
+        "hr.dates_valid",
+        "hr",
+        "INSERT INTO employments VALUES ('E98', 'p01', 'RK100', 'visstid', '2025-03-01', '2025-02-01', 'ovrigt', 1.0)",
+        "E98",
+    ),
+    ("hr.period_valid", "hr", "INSERT INTO scheduled_hours VALUES ('p01', 202500, 160.0)", "202500"),
+    ("hr.sex_valid", "hr", "UPDATE employees SET sex = 'X' WHERE person_id = 'p03'", "p03"),
+]
+
+
+def _sources(tmp_path: Path) -> dict[str, str]:
+    urls = {"ledger": f"sqlite:///{tmp_path / 'ledger.db'}", "hr": f"sqlite:///{tmp_path / 'hr.db'}"}
+    write_small_office(urls["ledger"], urls["hr"])
+    return urls
+
+
+def _run(urls: dict[str, str], out: Path) -> int:
+    return main(
+        [
+            "run",
+            "--period",
+            "2025-04",
+            "--ledger-url",
+            urls["ledger"],
+            "--hr-url",
+            urls["hr"],
+            "--out",
+            str(out),
+        ]
+    )
+
+
+@pytest.mark.parametrize(("rule", "source", "statement", "key"), CASES, ids=[c[0] for c in CASES])
+def test_broken_rule_blocks_publication(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rule: str, source: str, statement: str, key: str
+) -> None:
+    urls = _sources(tmp_path)
+    with sa.create_engine(urls[source]).begin() as conn:
+        conn.execute(sa.text(statement))
+    out = tmp_path / "out"
+
+    status = _run(urls, out)
+
+    stderr = capsys.readouterr().err
+    assert status == 2
+    assert rule in stderr
+    assert key in stderr
+    assert "inget publicerades" in stderr
+    assert not (out / "2025-04").exists()
+
+
+def test_blocked_rerun_keeps_the_published_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = _sources(tmp_path)
+    out = tmp_path / "out"
+    assert _run(urls, out) == 0
+    published = (out / "2025-04" / "figures.json").read_text(encoding="utf-8")
+    with sa.create_engine(urls["ledger"]).begin() as conn:
+        conn.execute(sa.text(CASES[0][2]))
+
+    assert _run(urls, out) == 2
+
+    assert "X9" in capsys.readouterr().err
+    assert (out / "2025-04" / "figures.json").read_text(encoding="utf-8") == published
+    assert json.loads(published)["version"] == 1
+    assert sorted(p.name for p in (out / "2025-04" / "versions").iterdir()) == ["v1"]
+
+
+@pytest.mark.parametrize(
+    ("argv_tail", "message"),
+    [
+        (["--period", "2025-13"], "YYYY-MM"),
+        (["--period", "2025-04", "--send"], "--send"),
+    ],
+)
+def test_unusable_arguments_are_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv_tail: list[str], message: str
+) -> None:
+    urls = _sources(tmp_path)
+    out = tmp_path / "out"
+    status = main(
+        ["run", "--ledger-url", urls["ledger"], "--hr-url", urls["hr"], "--out", str(out), *argv_tail]
+    )
+    assert status == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
