@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import os
 import resource
 import sys
@@ -29,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from expectations import validate_sources  # noqa: E402
 from extract.hr import extract_hr  # noqa: E402
 from extract.ledger import extract_ledger  # noqa: E402
-from flows.monthly import build_figures  # noqa: E402
 from publish.render import render_report  # noqa: E402
+from transforms.figures import build_figures  # noqa: E402
 from transforms.periods import Month, rolling_window, year_to_date  # noqa: E402
 from uppfoljning.demo import generate_demo  # noqa: E402
 from uppfoljning.inputs import Inputs  # noqa: E402
@@ -151,6 +152,7 @@ def main() -> None:
                 ledger,
                 hr,
                 {"status": "passed", "checks": []},
+                generated_at=datetime.datetime.now(),
             ),
         )
         measure("render report", lambda: render_report({**figures, "version": 1}, plan))

@@ -24,12 +24,8 @@ from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from publish.render import render_report
 from publish.writer import figures_json, next_version, publish
-from transforms import economy as economy_transforms
-from transforms.figures import assemble, indicator_entry
-from transforms.investments import InvestmentPlanRow, investment_figures
+from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
-from transforms.sick_leave import sjukfranvaro
-from transforms.turnover import personalomsattning
 from uppfoljning.inputs import Inputs, load_inputs
 from uppfoljning.plan import MNKR, Plan, ReportKind, load_plan
 from uppfoljning.settings import connect_url, redact
@@ -107,93 +103,8 @@ def compute(
     hr: HrExtract,
     data_quality: dict[str, Any],
 ) -> dict[str, Any]:
-    return build_figures(plan, inputs, report_month, kind, ledger, hr, data_quality)
-
-
-def build_figures(
-    plan: Plan,
-    inputs: Inputs,
-    report_month: Month,
-    kind: ReportKind,
-    ledger: LedgerExtract,
-    hr: HrExtract,
-    data_quality: dict[str, Any],
-) -> dict[str, Any]:
-    """All figures of the month from the extracts (pure; the task above only wraps it for Prefect)."""
-    period = str(report_month)
-    accounts = {*ledger.actuals["account"], *ledger.budget["account"]}
-    row_of_account = {a: plan.row_for_account(a) for a in accounts}
-    pnl = {a: r for a, r in row_of_account.items() if r != "balance"}  # unmapped (None) stays: an error
-    actuals_pnl = ledger.actuals[ledger.actuals["account"].isin(pnl)]
-    budget_pnl = ledger.budget[ledger.budget["account"].isin(pnl)]
-    # An adjustment concerns the rest of the year; after December nothing remains, so the forecast is the outcome.
-    adjustments_in_force = [] if report_month.month == 12 else inputs.adjustments_for(period)
-    adjustments: dict[str, float] = {}
-    for adjustment in adjustments_in_force:
-        adjustments[adjustment.row] = adjustments.get(adjustment.row, 0.0) + adjustment.amount_sek
-
-    rows = economy_transforms.economy_rows(
-        actual_ytd=economy_transforms.sum_by_row(actuals_pnl, pnl, source="gl_entries"),
-        budget_year=economy_transforms.sum_by_row(budget_pnl, pnl, source="budget_entries"),
-        budget_ytd=economy_transforms.sum_by_row(
-            budget_pnl[budget_pnl["period"] <= report_month.yyyymm], pnl, source="budget_entries"
-        ),
-        adjustments=adjustments,
-        names={row.id: row.name for row in plan.report_rows},
-    )
-    economy = {
-        "rows": rows,
-        **economy_transforms.results(rows),
-        "forecast_adjustments": [a.model_dump() for a in adjustments_in_force],
-    }
-
-    investments = investment_figures(
-        [
-            InvestmentPlanRow(
-                name=i.name,
-                category=i.category,
-                budget_year=i.budget_mnkr.get(report_month.year, 0.0) * MNKR,
-                comment=inputs.investment_for(period, i.name).comment,
-                forecast_override=inputs.investment_for(period, i.name).forecast_sek,
-            )
-            for i in plan.investments
-        ],
-        ledger.projects,
-        ledger.actuals,
-        plan.is_investment_account,
-    )
-
-    definitions = plan.definitions
-    max_size = definitions.suppression_max_group_size
-    indicators = {
-        "personalomsattning": indicator_entry(
-            plan,
-            "personalomsattning",
-            personalomsattning(hr.leavers, hr.headcounts, max_suppressed_size=max_size),
-            rolling_window(report_month, definitions.turnover.window_months),
-        ),
-        "sjukfranvaro": indicator_entry(
-            plan,
-            "sjukfranvaro",
-            sjukfranvaro(
-                hr.sick_rolling,
-                hr.sick_ytd,
-                age_labels=[g.label for g in definitions.sick_leave.age_groups],
-                max_suppressed_size=max_size,
-            ),
-            rolling_window(report_month, definitions.sick_leave.window_months),
-        ),
-    }
-    return assemble(
-        plan=plan,
-        inputs=inputs,
-        report_month=report_month,
-        kind=kind,
-        economy=economy,
-        investments=investments,
-        indicators=indicators,
-        data_quality=data_quality,
-        generated_at=dt.datetime.now(STOCKHOLM),
+    return build_figures(
+        plan, inputs, report_month, kind, ledger, hr, data_quality, generated_at=dt.datetime.now(STOCKHOLM)
     )
 
 
