@@ -77,6 +77,8 @@ class ReportRow(_Strict):
 class ReportKindSpec(_Strict):
     title: str
     whole_plan: bool
+    board_report: bool
+    """Sent to the board: investment comments are then mandatory (plan, Tabell 3)."""
     audience: str
 
 
