@@ -7,6 +7,7 @@ group, and nothing of it may land on disk outside the published, suppressed figu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 from sqlalchemy.exc import SQLAlchemyError
 
+from expectations import Finding
 from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from publish.render import render_report
+from publish.run_log import record_run
 from publish.writer import figures_json, next_version, publish
 from transforms.data_quality import data_quality_block
 from transforms.figures import build_figures
@@ -111,10 +114,11 @@ def compute(
 
 
 @task(name="publicera-rapport", persist_result=False, cache_policy=NO_CACHE)
-def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
+def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> tuple[int, bool]:
     """Render with the version number the publisher assigns, then write every file atomically.
 
     An unchanged rerun keeps the latest version (publish then only restores the top-level files).
+    Returns the version and whether it is new.
     """
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
@@ -122,7 +126,12 @@ def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> Path:
     files = {"figures.json": figures_json(figures), "report.html": render_report(figures, plan)}
     publish(out_dir, period, version, files)
     get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
-    return out_dir / period
+    return version, is_new
+
+
+@task(name="logga-korning", persist_result=False, cache_policy=NO_CACHE)
+def record_stage(out_dir: Path, period: str, record: dict[str, Any]) -> None:
+    record_run(out_dir, period, record)
 
 
 @flow(name="manadsuppfoljning", log_prints=False, persist_result=False)
@@ -148,12 +157,15 @@ def monthly_followup(
     except (ValueError, OSError) as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
+    out = Path(out_dir)
+    started_at = dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds")
     get_run_logger().info(
         "period %s, kind %s, ledger %s, hr %s", period, report_kind, redact(ledger_url), redact(hr_url)
     )
 
     report = validate(ledger_url, hr_url, plan, report_month)
     if not report.passed:
+        record_stage(out, period, _record(started_at, report_kind, "blocked", None, report))
         rules = sorted({f"{f.rule} ({f.table})" for f in report.critical})
         return _blocked(
             f"Datakontrollen stoppade publiceringen: {', '.join(rules)}",
@@ -170,13 +182,41 @@ def monthly_followup(
         figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
     except (SQLAlchemyError, ValueError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        record_stage(out, period, _record(started_at, report_kind, "blocked", None, report))
         return _blocked(
             "Källan kunde inte användas / source unusable",
             f"Källan kunde inte användas; inget publicerades. The source could not be used: {detail}",
         )
-    published = publish_stage(Path(out_dir), figures, plan)
+    version, is_new = publish_stage(out, figures, plan)
+    outcome = "published" if is_new else "unchanged"
+    record_stage(out, period, _record(started_at, report_kind, outcome, version, report, input_findings))
     _summary_artifact(figures)
-    return str(published)
+    return str(out / period)
+
+
+def _record(
+    started_at: str,
+    kind: ReportKind,
+    outcome: str,
+    version: int | None,
+    report: ValidationReport,
+    extra_findings: Sequence[Finding] = (),
+) -> dict[str, Any]:
+    """One line of the run log: outcome and validation summary, no example keys (see publish.run_log)."""
+    findings = [*report.findings, *extra_findings]
+    return {
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds"),
+        "report_kind": kind,
+        "outcome": outcome,
+        "version": version,
+        "data_quality_status": data_quality_block(findings, report.checks_run)["status"],
+        "checks_run": report.checks_run,
+        "seconds_by_suite": {suite: round(seconds, 3) for suite, seconds in report.seconds_by_suite.items()},
+        "findings": [
+            {"rule": f.rule, "table": f.table, "severity": f.severity, "count": f.count} for f in findings
+        ],
+    }
 
 
 def _blocked(summary: str, explanation: str) -> State:

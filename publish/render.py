@@ -36,7 +36,7 @@ INVESTMENT_CATEGORIES: dict[str, str] = {
     "beslutad": "Beslutade investeringar",
     "reinvestering": "Reinvesteringar",
 }
-SEVERITY_LABELS: dict[str, str] = {"warning": "Varning", "error": "Fel"}
+SEVERITY_LABELS: dict[str, str] = {"warning": "Varning", "critical": "Kritisk"}
 
 FILTERS: dict[str, Callable[..., str]] = {
     "mnkr": formatting.mnkr,

@@ -127,6 +127,13 @@ def test_broken_rule_blocks_publication(
     assert key in stderr
     assert "inget publicerades" in stderr
     assert not (out / "2025-04").exists()
+    # The run is still recorded beside the reports, with its rule but without the offending keys.
+    if rule.endswith("table_exists") or rule.endswith("source_reachable"):
+        return
+    (record,) = _run_log(out)
+    assert record["outcome"] == "blocked"
+    assert rule in [f["rule"] for f in record["findings"]]
+    assert key not in json.dumps(record)
 
 
 def test_blocked_rerun_keeps_the_published_version(
@@ -145,6 +152,14 @@ def test_blocked_rerun_keeps_the_published_version(
     assert (out / "2025-04" / "figures.json").read_text(encoding="utf-8") == published
     assert json.loads(published)["version"] == 1
     assert sorted(p.name for p in (out / "2025-04" / "versions").iterdir()) == ["v1"]
+    assert [r["outcome"] for r in _run_log(out)] == ["published", "blocked"]
+    page = (out / "runs" / "2025-04.html").read_text(encoding="utf-8")
+    assert "stoppad" in page and "publicerad version 1" in page
+
+
+def _run_log(out: Path) -> list[dict]:
+    lines = (out / "runs" / "2025-04.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
 
 
 @pytest.mark.parametrize(
@@ -165,3 +180,20 @@ def test_unusable_arguments_are_explained(
     assert status == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_validate_lists_every_finding_with_its_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = _sources(tmp_path)
+    argv = ["validate", "--period", "2025-04", "--ledger-url", urls["ledger"], "--hr-url", urls["hr"]]
+    assert main(argv) == 0  # the small office is clean; its missing inputs are only warnings
+    assert "0 kritiska" in capsys.readouterr().out
+    with sa.create_engine(urls["hr"]).begin() as conn:
+        conn.execute(sa.text("INSERT INTO scheduled_hours VALUES ('p98', 202503, 160.0)"))
+
+    assert main(argv) == 2
+
+    printed = capsys.readouterr().out
+    assert "[critical]" in printed and "p98" in printed  # the operator sees the pseudonymous key
+    assert not (tmp_path / "out").exists()

@@ -24,30 +24,43 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, help="output folder (default: out, or UPPFOLJNING_OUT)")
 
     run = commands.add_parser("run", help="one follow-up run for a closed month")
-    run.add_argument("--period", required=True, help="the closed month, YYYY-MM")
-    run.add_argument("--ledger-url", help="SQLAlchemy URL of the ledger source (or UPPFOLJNING_LEDGER_URL)")
-    run.add_argument("--hr-url", help="SQLAlchemy URL of the HR source (default: the ledger URL)")
+    _source_options(run)
     run.add_argument("--out", type=Path, help="output folder (default: out, or UPPFOLJNING_OUT)")
-    run.add_argument("--kind", choices=KINDS, help="override the report calendar")
-    run.add_argument(
-        "--inputs", type=Path, help="finance staff's inputs file (default: inputs/indata-YYYY.yaml)"
-    )
-    run.add_argument("--plan", type=Path, help="plan file (default: the built-in plan of the year)")
     send = run.add_mutually_exclusive_group()
     send.add_argument("--send", dest="send", action="store_true", help="email the report to its recipients")
     send.add_argument("--no-send", dest="send", action="store_false", help="do not email (default)")
     run.set_defaults(send=False)
+
+    validate = commands.add_parser(
+        "validate", help="run every data-quality check for a month and list each finding with its keys"
+    )
+    _source_options(validate)
     return parser
+
+
+def _source_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--period", required=True, help="the closed month, YYYY-MM")
+    command.add_argument(
+        "--ledger-url", help="SQLAlchemy URL of the ledger source (or UPPFOLJNING_LEDGER_URL)"
+    )
+    command.add_argument("--hr-url", help="SQLAlchemy URL of the HR source (default: the ledger URL)")
+    command.add_argument("--kind", choices=KINDS, help="override the report calendar")
+    command.add_argument(
+        "--inputs", type=Path, help="finance staff's inputs file (default: inputs/indata-YYYY.yaml)"
+    )
+    command.add_argument("--plan", type=Path, help="plan file (default: the built-in plan of the year)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = load_settings()
     configure_prefect(settings)
-    out_dir = args.out or settings.out_dir
+    out_dir = getattr(args, "out", None) or settings.out_dir
     try:
         if args.command == "demo":
             return _demo(out_dir)
+        if args.command == "validate":
+            return _validate(args, settings)
         return _run(args, settings, out_dir)
     except KeyboardInterrupt:
         return EXIT_UNEXPECTED
@@ -98,6 +111,45 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         return _fail(outcome.explanation)
     print(f"Körningen misslyckades oväntat / the run failed unexpectedly: {state.message}", file=sys.stderr)
     return EXIT_UNEXPECTED
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    """For finance staff fixing data: every finding, with its keys, on the terminal; nothing is written."""
+    from expectations.inputs import check_inputs
+    from expectations.runner import validate_sources
+    from transforms.periods import Month
+    from uppfoljning.inputs import load_inputs
+    from uppfoljning.plan import load_plan
+    from uppfoljning.settings import connect_url
+
+    ledger_url = args.ledger_url or settings.ledger_url
+    if not ledger_url:
+        return _fail(
+            "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
+        )
+    hr_url: str = args.hr_url or settings.hr_url or ledger_url
+    try:
+        month = Month.parse(args.period)
+        plan = load_plan(args.plan, year=month.year)
+        inputs = load_inputs(args.inputs or settings.inputs_dir / f"indata-{month.year}.yaml", month.year)
+    except (ValueError, OSError) as exc:
+        return _fail(f"Ogiltig indata / invalid input: {exc}")
+    report = validate_sources(
+        connect_url(ledger_url, "ledger"), connect_url(hr_url, "hr"), plan, month.year, month.month
+    )
+    input_findings, input_checks = check_inputs(
+        plan, inputs, args.kind or plan.report_kind(month.month), str(month)
+    )
+    findings = [*report.findings, *input_findings]
+    for finding in findings:
+        print(f"[{finding.severity}] {finding.message}")
+    critical = sum(f.severity == "critical" for f in findings)
+    print(
+        f"{report.checks_run + input_checks} kontroller, {critical} kritiska, {len(findings) - critical} varningar "
+        f"/ {report.checks_run + input_checks} checks, {critical} critical, {len(findings) - critical} warnings; "
+        f"seconds by suite {report.seconds_by_suite}"
+    )
+    return EXIT_BLOCKED if critical else EXIT_OK
 
 
 def _fail(message: str) -> int:
