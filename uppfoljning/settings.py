@@ -59,7 +59,8 @@ def split_password(url: str, source: str) -> str:
     parsed = make_url(url)
     if parsed.password:
         _runtime_passwords[source] = str(parsed.password)
-        parsed = parsed.set(password=None)
+        # URL.set() ignores None, so it cannot remove a password; URL is a named tuple.
+        parsed = parsed._replace(password=None)
     return parsed.render_as_string(hide_password=False)
 
 
