@@ -14,6 +14,7 @@ Usage (the caller decides what blocks):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,6 +37,7 @@ class Finding:
     message: str  # one paragraph, English + Swedish; names table, rule, count and the example keys
     count: int  # offending rows/keys
     examples: list[str]  # up to MAX_EXAMPLES keys; never more personal data than a pseudonymous id
+    fix: str = ""  # how to fix, English / Swedish (the rule's `fix`); also the last sentence of `message`
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,26 @@ class ValidationFailed(Exception):
         super().__init__("\n".join(f.message for f in report.critical))
 
 
-def validate_sources(ledger_url: str, hr_url: str, plan: Plan, year: int, month: int) -> ValidationReport:
-    """Run the ledger and HR suites for the report of `month` of `year`; never raises on bad data."""
+def validate_sources(
+    ledger_url: str,
+    hr_url: str,
+    plan: Plan,
+    year: int,
+    month: int,
+    *,
+    period_end_grace_days: int | None = None,
+) -> ValidationReport:
+    """Run the ledger and HR suites for the report of `month` of `year`; never raises on bad data.
+
+    `period_end_grace_days`: days into the next month a period's entries may be booked without a warning
+    (default `expectations.ledger.PERIOD_END_GRACE_DAYS`, 15).
+    """
     # Importing GX costs about 2 s: pay it only when validating, not whenever a Finding is imported.
     from expectations.runner import validate_sources as run
 
-    return run(ledger_url, hr_url, plan, year, month)
+    if period_end_grace_days is None:
+        return run(ledger_url, hr_url, plan, year, month)
+    return run(ledger_url, hr_url, plan, year, month, period_end_grace_days=period_end_grace_days)
 
 
 # --- how rules are defined (used by the suites in ledger.py and hr.py) ------------------------------------
@@ -94,6 +110,7 @@ class Rule:
     severity: Severity
     problem: str  # English, what one offending key means, e.g. "voucher does not sum to 0"
     swedish: str  # short Swedish sentence head, e.g. "Verifikationer balanserar inte"
+    fix: str = ""  # how to fix: one short English sentence, " / ", the Swedish one; ends the message
 
 
 @dataclass(frozen=True)
@@ -103,7 +120,11 @@ class Check:
     `query` reads the table as `{batch}` and returns one row per offending key with the column
     `example_key`, ordered so the examples are stable. It must not contain JOIN: GX then wraps `{batch}`
     differently (needing an alias); other tables of the same source are read in subqueries instead and
-    named in `reads`, so the check is skipped when one of them is missing.
+    named in `reads`, so the check is skipped when one of them is missing. The query must not correlate a
+    subquery with the outer row either: the sources are views without indexes, so that is a nested loop.
+
+    `example` turns one returned row (all its columns) into the example text when SQL cannot format it the
+    same on every database (amounts); by default the example is the row's `example_key`.
     """
 
     rule: Rule
@@ -111,6 +132,7 @@ class Check:
     noun: tuple[str, str]  # what is counted, singular and plural: ("voucher", "vouchers")
     query: str
     reads: tuple[str, ...] = ()
+    example: Callable[[Mapping[str, Any]], str] | None = None
 
 
 # --- SQL that runs unchanged on SQLite and PostgreSQL -------------------------------------------------------
@@ -141,3 +163,12 @@ def invalid_period(column: str = "period") -> str:
 
 def between(column: str, first: int, last: int) -> str:
     return f"{column} BETWEEN {first} AND {last}"
+
+
+# --- the registry of every rule -----------------------------------------------------------------------------
+# Imported last: the suites import the definitions above.
+from expectations.hr import HR_RULES  # noqa: E402
+from expectations.ledger import LEDGER_RULES  # noqa: E402
+
+RULES: list[Rule] = [*LEDGER_RULES, *HR_RULES]
+"""Every rule of the SQL suites, ledger first; ids are unique."""

@@ -30,7 +30,7 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 
 from expectations import MAX_EXAMPLES, Check, Finding, ValidationReport
 from expectations.hr import hr_checks
-from expectations.ledger import ledger_checks
+from expectations.ledger import PERIOD_END_GRACE_DAYS, ledger_checks
 from uppfoljning.plan import Plan
 from uppfoljning.settings import redact
 from uppfoljning.sources import HR_TABLES, LEDGER_TABLES
@@ -66,20 +66,24 @@ class SuiteOutcome:
     checks_run: int = 0
 
 
-def validate_sources(ledger_url: str, hr_url: str, plan: Plan, year: int, month: int) -> ValidationReport:
+def validate_sources(
+    ledger_url: str,
+    hr_url: str,
+    plan: Plan,
+    year: int,
+    month: int,
+    *,
+    period_end_grace_days: int = PERIOD_END_GRACE_DAYS,
+) -> ValidationReport:
     """Run the ledger and HR suites for the report of `month` of `year` (see expectations/__init__)."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1..12, got {month}")
     context = new_context()
+    ledger = ledger_checks(
+        plan, year, month, dialect=dialect_of(ledger_url), period_end_grace_days=period_end_grace_days
+    )
     sources = (
-        Source(
-            "ledger",
-            "ledger source",
-            "huvudbokskällan",
-            ledger_url,
-            LEDGER_TABLES,
-            ledger_checks(plan, year, month),
-        ),
+        Source("ledger", "ledger source", "huvudbokskällan", ledger_url, LEDGER_TABLES, ledger),
         Source("hr", "HR source", "HR-källan", hr_url, HR_TABLES, hr_checks(plan, year, month)),
     )
     findings: list[Finding] = []
@@ -92,6 +96,15 @@ def validate_sources(ledger_url: str, hr_url: str, plan: Plan, year: int, month:
         findings += outcome.findings
         checks_run += outcome.checks_run
     return ValidationReport(findings=findings, checks_run=checks_run, seconds_by_suite=seconds)
+
+
+def dialect_of(url: str) -> str:
+    """The URL's SQLAlchemy backend ("sqlite", "postgresql"); "" when it does not parse, which then fails
+    as an unreachable source."""
+    try:
+        return sa.make_url(url).get_backend_name()
+    except (sa.exc.ArgumentError, ValueError):
+        return ""
 
 
 def new_context() -> AbstractDataContext:
@@ -243,7 +256,7 @@ def finding_from_result(check: Check, result: ExpectationValidationResult | None
     if not isinstance(count, int):
         return internal_error(check, f"GX reported a failure without a row count (result: {details!r:.200})")
     rows = details.get("details", {}).get("unexpected_rows") or []
-    return data_finding(check, count, [_example_key(row) for row in rows[:MAX_EXAMPLES]])
+    return data_finding(check, count, [_example_key(check, row) for row in rows[:MAX_EXAMPLES]])
 
 
 def exception_messages(exception_info: Any) -> list[str]:
@@ -261,8 +274,10 @@ def exception_messages(exception_info: Any) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
-def _example_key(row: Any) -> str:
+def _example_key(check: Check, row: Any) -> str:
     if isinstance(row, dict):
+        if check.example is not None:
+            return check.example(row)
         return str(row["example_key"] if "example_key" in row else next(iter(row.values()), ""))
     return str(row)
 
@@ -276,7 +291,9 @@ def data_finding(check: Check, count: int, examples: list[str]) -> Finding:
         f"{check.table}: rule {check.rule.id} failed for {count} {noun} ({check.rule.problem}): "
         f"{listed}{more_en}. / {check.rule.swedish}: {listed}{more_sv}."
     )
-    return Finding(check.rule.id, check.table, check.rule.severity, message, count, examples)
+    if check.rule.fix:
+        message += f" Fix / Åtgärd: {check.rule.fix}"
+    return Finding(check.rule.id, check.table, check.rule.severity, message, count, examples, check.rule.fix)
 
 
 def internal_error(check: Check, error: str) -> Finding:

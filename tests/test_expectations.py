@@ -51,6 +51,35 @@ def gl(voucher: str, row: int, period: int, account: str, amount: float) -> dict
     )
 
 
+BUDGET_ACCOUNTS = {
+    "intakter": "3011",
+    "personalkostnader": "4011",
+    "ovriga_driftskostnader": "5011",
+    "regionbidrag": "8911",
+}
+
+
+def approved_budget() -> list[dict[str, object]]:
+    """The approved version: one account per report row, each month a whole thousand of SEK, December
+    the rest, so that every row's year is exactly the plan's."""
+    rows = []
+    for row, account in BUDGET_ACCOUNTS.items():
+        year_total = round(PLAN.budget_year_sek(row))
+        monthly = round(year_total / 12, -3)
+        for m in range(1, 13):
+            amount = monthly if m < 12 else year_total - 11 * monthly
+            rows.append(
+                dict(
+                    budget_version="B2025",
+                    period=202500 + m,
+                    account=account,
+                    cost_center="100",
+                    amount=float(amount),
+                )
+            )
+    return rows
+
+
 def fill_clean_source(conn: sa.Connection) -> None:
     conn.execute(
         gl_entries.insert(),
@@ -59,19 +88,30 @@ def fill_clean_source(conn: sa.Connection) -> None:
             gl("A1", 2, 202501, "1930", -100.00),  # ... paid from the bank: the voucher sums to 0
             gl("A2", 1, 202502, "3011", -250.25),  # revenue
             gl("A2", 2, 202502, "1930", 250.25),
+            # Every month of the report has entries, February even without A2 (moved by a breaker).
+            gl("A3", 1, 202502, "5011", 75.50),
+            gl("A3", 2, 202502, "1930", -75.50),
+            gl("A4", 1, 202503, "5011", 12.00),
+            gl("A4", 2, 202503, "1930", -12.00),
         ],
     )
-    budget = [
-        dict(budget_version="B2025", period=202500 + m, account="4011", cost_center="100", amount=1000.0)
-        for m in range(1, 13)
-    ]
+    budget = approved_budget()
     # A preliminary version with an unmapped account and a bad period: not the plan's version, so ignored.
     budget.append(dict(budget_version="P2025", period=202513, account="8500", cost_center="100", amount=1.0))
     conn.execute(budget_entries.insert(), budget)
     conn.execute(cost_centers.insert(), [dict(cost_center="100", name="Regionkontoret", parent=None)])
     conn.execute(
         investment_projects.insert(),
-        [dict(project="P100", name="Bredbandsutbyggnad", category="beslutad", year=2025, budget=1e7)],
+        [
+            dict(
+                project=f"P{100 + n}",
+                name=i.name,
+                category=i.category,
+                year=YEAR,
+                budget=i.budget_mnkr[YEAR] * 1e6,
+            )
+            for n, i in enumerate(PLAN.investments)
+        ],
     )
     conn.execute(
         employees.insert(),
@@ -192,10 +232,17 @@ BREAKS: list[tuple[str, str, Breaker, str]] = [
         update(gl_entries, gl_row("A2", 1), account="3O11"),
         "account 3O11",
     ),
-    (
+    (  # an amount of 0, so that the budget still sums to the plan
         "ledger.account_mapped",
         "budget_entries",
-        update(budget_entries, budget_entries.c.period == 202507, account="9100"),
+        insert(
+            budget_entries,
+            budget_version="B2025",
+            period=202507,
+            account="9100",
+            cost_center="100",
+            amount=0.0,
+        ),
         "account 9100",
     ),
     # Both rows move, so the voucher leaves the period scope whole and still balances.
@@ -205,13 +252,16 @@ BREAKS: list[tuple[str, str, Breaker, str]] = [
         update(gl_entries, gl_entries.c.voucher_id == "A2", period=202513),
         "A2/1 (period 202513)",
     ),
-    (
+    (  # an extra row, so that December still has its rows
         "ledger.period_valid",
         "budget_entries",
-        update(
+        insert(
             budget_entries,
-            sa.and_(budget_entries.c.budget_version == "B2025", budget_entries.c.period == 202512),
+            budget_version="B2025",
             period=202500,
+            account="4011",
+            cost_center="100",
+            amount=0.0,
         ),
         "period 202500",
     ),
@@ -273,11 +323,17 @@ BREAKS: list[tuple[str, str, Breaker, str]] = [
         ),
         "P406",
     ),
+    # E2 (P2 has no sick leave) with an end reason: an ended employment needs one (hr.end_reason_iff_end_date).
     (
         "hr.dates_valid",
         "employments",
-        update(employments, employments.c.employment_id == "E1", end_date=dt.date(2019, 12, 31)),
-        "employment E1",
+        update(
+            employments,
+            employments.c.employment_id == "E2",
+            end_date=dt.date(2024, 5, 31),
+            end_reason="ovrigt",
+        ),
+        "employment E2",
     ),
     (
         "hr.dates_valid",
@@ -317,8 +373,8 @@ def test_clean_source_passes(sqlite_url: str) -> None:
 
     assert report.findings == []
     assert report.passed
-    # Per source: reaching it + its 4 contract tables; then 8 ledger and 10 HR checks.
-    assert report.checks_run == (1 + 4 + 8) + (1 + 4 + 10)
+    # Per source: reaching it + its 4 contract tables; then 20 ledger checks and the HR suite's checks.
+    assert report.checks_run == (1 + 4 + 20) + (1 + 4 + len(hr_suite.hr_checks(PLAN, YEAR, MONTH)))
     data_quality = report.as_dict()
     assert data_quality["status"] == "passed" and data_quality["checks"] == []
     assert set(data_quality["seconds_by_suite"]) == {"ledger", "hr"}
@@ -335,8 +391,15 @@ def test_each_rule_blocks_with_the_key(
 
 
 def test_every_rule_has_a_breaking_test() -> None:
+    # The ledger rules not broken here are broken in tests/test_expectations_ledger.py, which also checks
+    # that every ledger check is covered by one of the two files.
     checks = ledger_suite.ledger_checks(PLAN, YEAR, MONTH) + hr_suite.hr_checks(PLAN, YEAR, MONTH)
-    assert {(c.rule.id, c.table) for c in checks} == {(r, t) for r, t, _, _ in BREAKS}
+    # Likewise the HR rules not broken here, in tests/test_expectations_hr.py.
+    rules = [*ledger_suite.LEDGER_RULES, *hr_suite.HR_RULES]
+    elsewhere = {r.id for r in rules} - {r for r, _, _, _ in BREAKS}
+    assert {(c.rule.id, c.table) for c in checks if c.rule.id not in elsewhere} == {
+        (r, t) for r, t, _, _ in BREAKS
+    }
 
 
 def test_rerun_of_an_old_month_ignores_later_periods(sqlite_url: str) -> None:
@@ -489,8 +552,9 @@ def test_budget_version_with_quote_colon_and_braces_reaches_the_database(sqlite_
     version = "B'25:{x}"
     row = dict(budget_version=version, period=202501, account="9100", cost_center="100", amount=1.0)
     plan = PLAN.model_copy(update={"approved_budget_version": version})
+    copy = [{**r, "budget_version": version} for r in approved_budget()]  # a complete version of that name
 
-    url = build_source(sqlite_url, insert(budget_entries, row))
+    url = build_source(sqlite_url, insert(budget_entries, *copy, row))
     report = validate_sources(url, url, plan, YEAR, MONTH)
     assert_only(report, "ledger.account_mapped", "budget_entries", "account 9100")
 
