@@ -85,6 +85,105 @@ CASES = [
     ),
     ("hr.period_valid", "hr", "INSERT INTO scheduled_hours VALUES ('p01', 202500, 160.0)", "202500"),
     ("hr.sex_valid", "hr", "UPDATE employees SET sex = 'X' WHERE person_id = 'p03'", "p03"),
+    # The data-quality gate's further critical rules.
+    (
+        "ledger.cost_center_known",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X4', 1, '2025-03-10', 202503, '5010', 'RK999', NULL, 100.00, 'a'),"
+        " ('X4', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')",
+        "RK999",
+    ),
+    (
+        "ledger.project_known",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X3', 1, '2025-03-10', 202503, '1150', 'RK100', 'P-404', 100.00, 'a'),"
+        " ('X3', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')",
+        "P-404",
+    ),
+    (
+        "ledger.amount_two_decimals",
+        "ledger",
+        "INSERT INTO gl_entries VALUES ('X2', 1, '2025-03-10', 202503, '5010', 'RK100', NULL, 100.005, 'a'),"
+        " ('X2', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.005, 'b')",
+        "X2/1",
+    ),
+    ("ledger.report_month_loaded", "ledger", "DELETE FROM gl_entries WHERE period = 202503", "202503"),
+    (
+        "ledger.budget_version_exists",
+        "ledger",
+        "UPDATE budget_entries SET budget_version = 'B2025-X' WHERE budget_version = 'B2025'",
+        "B2025",
+    ),
+    (
+        "ledger.budget_covers_year",
+        "ledger",
+        "DELETE FROM budget_entries WHERE budget_version = 'B2025' AND period = 202512",
+        "202512",
+    ),
+    (
+        "ledger.budget_matches_plan",
+        "ledger",
+        "UPDATE budget_entries SET amount = amount + 1000"
+        " WHERE budget_version = 'B2025' AND period = 202501 AND account = '4010'",
+        "personalkostnader",
+    ),
+    (
+        "ledger.investment_projects_known",
+        "ledger",
+        "DELETE FROM investment_projects WHERE name = 'FVIS'",
+        "FVIS",
+    ),
+    (
+        "hr.end_reason_iff_end_date",
+        "hr",
+        "INSERT INTO employments VALUES ('E97', 'p01', 'RK100', 'visstid', '2024-01-01', '2024-06-30', NULL, 1.0)",
+        "E97",
+    ),
+    (
+        "hr.employment_type_allowed",
+        "hr",
+        "INSERT INTO employments VALUES ('E96', 'p01', 'RK100', 'konsult', '2024-01-01', NULL, NULL, 1.0)",
+        "E96",
+    ),
+    (
+        "hr.end_reason_allowed",
+        "hr",
+        "INSERT INTO employments VALUES ('E95', 'p01', 'RK100', 'visstid', '2024-01-01', '2024-03-31', 'flytt', 1.0)",
+        "E95",
+    ),
+    (
+        "hr.work_rate_valid",
+        "hr",
+        "INSERT INTO employments VALUES ('E94', 'p01', 'RK100', 'visstid', '2024-01-01', NULL, NULL, 1.5)",
+        "E94",
+    ),
+    (
+        "hr.scheduled_hours_nonnegative",
+        "hr",
+        "INSERT INTO scheduled_hours VALUES ('p01', 202503, -500.0)",
+        "p01",
+    ),
+    (
+        "hr.sick_hours_within_schedule",
+        "hr",
+        "INSERT INTO sick_leave VALUES ('p01', 'S-BIG', '2025-03-03', '2025-03-28', 202503, 200.0)",
+        "p01",
+    ),
+    (
+        "hr.spell_consistent",
+        "hr",
+        "INSERT INTO sick_leave VALUES ('p01', 'S-X', '2025-03-03', '2025-03-04', 202503, 8.0),"
+        " ('p01', 'S-X', '2025-03-06', '2025-03-07', 202503, 8.0)",
+        "S-X",
+    ),
+    (
+        "hr.sick_leave_has_employment",
+        "hr",
+        "INSERT INTO employees VALUES ('p77', 1980, 'M');"
+        "INSERT INTO employments VALUES ('E77', 'p77', 'RK100', 'visstid', '2023-01-01', '2024-12-31', 'ovrigt', 1.0);"
+        "INSERT INTO sick_leave VALUES ('p77', 'S77', '2025-03-03', '2025-03-04', 202503, 8.0)",
+        "p77",
+    ),
 ]
 
 
@@ -116,7 +215,8 @@ def test_broken_rule_blocks_publication(
 ) -> None:
     urls = _sources(tmp_path)
     with sa.create_engine(urls[source]).begin() as conn:
-        conn.execute(sa.text(statement))
+        for single in statement.split(";"):
+            conn.execute(sa.text(single))
     out = tmp_path / "out"
 
     status = _run(urls, out)
@@ -134,6 +234,46 @@ def test_broken_rule_blocks_publication(
     assert record["outcome"] == "blocked"
     assert rule in [f["rule"] for f in record["findings"]]
     assert key not in json.dumps(record)
+
+
+@pytest.mark.parametrize(
+    ("rule", "source", "statement", "key"),
+    [
+        (
+            "ledger.period_matches_booking_date",
+            "ledger",
+            "INSERT INTO gl_entries VALUES ('X1', 1, '2025-03-25', 202501, '5010', 'RK100', NULL, 100.00, 'a'),"
+            " ('X1', 2, '2025-03-25', 202501, '2440', 'RK100', NULL, -100.00, 'b')",
+            "X1",
+        ),
+        (
+            "hr.scheduled_hours_bounds",
+            "hr",
+            "INSERT INTO scheduled_hours VALUES ('p01', 202503, 100.0)",
+            "p01",
+        ),
+    ],
+)
+def test_warning_publishes_and_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rule: str, source: str, statement: str, key: str
+) -> None:
+    urls = _sources(tmp_path)
+    with sa.create_engine(urls[source]).begin() as conn:
+        conn.execute(sa.text(statement))
+    out = tmp_path / "out"
+
+    assert _run(urls, out) == 0
+
+    figures = json.loads((out / "2025-04" / "figures.json").read_text(encoding="utf-8"))
+    assert figures["data_quality"]["status"] == "warnings"
+    (finding,) = [c for c in figures["data_quality"]["checks"] if c["rule"] == rule]
+    assert finding["severity"] == "warning"
+    report = (out / "2025-04" / "report.html").read_text(encoding="utf-8")
+    assert rule in report
+    if source == "hr":  # a pseudonymous person id is personal data: never in a published file
+        assert finding["examples"] == [] and key not in json.dumps(finding) and key not in report
+    else:
+        assert key in finding["examples"][0] and key in report
 
 
 def test_blocked_rerun_keeps_the_published_version(
