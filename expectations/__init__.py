@@ -5,17 +5,17 @@ with GX and turns its results into `Finding`s. Every rule is a SQL query that re
 key (column `example_key`), run by GX's `UnexpectedRowsExpectation` against a whole-table batch, so no table
 is ever loaded into Python.
 
-Usage (the caller decides what blocks):
+Usage (the caller decides what blocks; flows.monthly stops publication on any critical finding):
 
     report = validate_sources(ledger_url, hr_url, plan, year, month)
     if not report.passed:
-        raise ValidationFailed(report)
+        ...
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -60,23 +60,6 @@ class ValidationReport:
         if self.critical:
             return "failed"
         return "warnings" if self.findings else "passed"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The `data_quality` block of figures.json."""
-        return {
-            "status": self.status,
-            "checks": [asdict(f) for f in self.findings],
-            "checks_run": self.checks_run,
-            "seconds_by_suite": {suite: round(s, 3) for suite, s in self.seconds_by_suite.items()},
-        }
-
-
-class ValidationFailed(Exception):
-    """Raised by the caller when `report.passed` is false; the message is what stderr shows."""
-
-    def __init__(self, report: ValidationReport) -> None:
-        self.report = report
-        super().__init__("\n".join(f.message for f in report.critical))
 
 
 def validate_sources(
