@@ -189,7 +189,9 @@ def monthly_followup(
         )
     version, is_new = publish_stage(out, figures, plan)
     outcome = "published" if is_new else "unchanged"
-    record_stage(out, period, _record(started_at, report_kind, outcome, version, report, input_findings))
+    record_stage(
+        out, period, _record(started_at, report_kind, outcome, version, report, input_findings, input_checks)
+    )
     _summary_artifact(figures)
     return str(out / period)
 
@@ -201,6 +203,7 @@ def _record(
     version: int | None,
     report: ValidationReport,
     extra_findings: Sequence[Finding] = (),
+    extra_checks: int = 0,
 ) -> dict[str, Any]:
     """One line of the run log: outcome and validation summary, no example keys (see publish.run_log)."""
     findings = [*report.findings, *extra_findings]
@@ -211,7 +214,7 @@ def _record(
         "outcome": outcome,
         "version": version,
         "data_quality_status": data_quality_block(findings, report.checks_run)["status"],
-        "checks_run": report.checks_run,
+        "checks_run": report.checks_run + extra_checks,
         "seconds_by_suite": {suite: round(seconds, 3) for suite, seconds in report.seconds_by_suite.items()},
         "findings": [
             {"rule": f.rule, "table": f.table, "severity": f.severity, "count": f.count} for f in findings
