@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from extract.sql import days_between
+from extract.sql import days_between, frame
 from transforms.periods import Month, Window
 from uppfoljning.plan import Definitions
 from uppfoljning.sources import employees, employments, scheduled_hours, sick_leave
@@ -149,14 +149,8 @@ def _sick_by_group(
         .where(sick_leave.c.period.between(first, last))
         .group_by(employees.c.sex, age_group)
     )
-    population_frame = pd.DataFrame(
-        [tuple(r) for r in conn.execute(population).all()],
-        columns=["sex", "age_group", "persons", "scheduled_hours"],
-    )
-    sick_frame = pd.DataFrame(
-        [tuple(r) for r in conn.execute(sick).all()],
-        columns=["sex", "age_group", "sick_hours", "long_term_hours"],
-    )
+    population_frame = frame(conn, population, ["sex", "age_group", "persons", "scheduled_hours"])
+    sick_frame = frame(conn, sick, ["sex", "age_group", "sick_hours", "long_term_hours"])
     merged = population_frame.merge(sick_frame, on=["sex", "age_group"], how="left")
     for column in ("scheduled_hours", "sick_hours", "long_term_hours"):
         merged[column] = merged[column].astype(float).fillna(0.0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from extract.sql import frame
 from transforms.periods import Month
 from uppfoljning.sources import budget_entries, gl_entries, investment_projects
 
@@ -52,15 +53,10 @@ def extract_ledger(engine: sa.Engine, report_month: Month, budget_version: str) 
         investment_projects.c.budget,
     ).where(investment_projects.c.year == report_month.year)
     with engine.connect() as conn:
-        actuals = _frame(conn, actuals_query, ["period", "account", "project", "amount"])
-        budget = _frame(conn, budget_query, ["period", "account", "amount"])
-        projects = _frame(conn, projects_query, ["project", "name", "category", "budget"])
-    for frame in (actuals, budget, projects):
-        amount_column = "budget" if "budget" in frame.columns else "amount"
-        frame[amount_column] = frame[amount_column].astype(float).round(2)
+        actuals = frame(conn, actuals_query, ["period", "account", "project", "amount"])
+        budget = frame(conn, budget_query, ["period", "account", "amount"])
+        projects = frame(conn, projects_query, ["project", "name", "category", "budget"])
+    for table in (actuals, budget, projects):
+        amount_column = "budget" if "budget" in table.columns else "amount"
+        table[amount_column] = table[amount_column].astype(float).round(2)
     return LedgerExtract(actuals=actuals, budget=budget, projects=projects)
-
-
-def _frame(conn: sa.Connection, query: sa.Select, columns: list[str]) -> pd.DataFrame:
-    rows = conn.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+
+def frame(conn: sa.Connection, query: sa.Select, columns: list[str]) -> pd.DataFrame:
+    """The rows of an aggregate query as a DataFrame with the given column names."""
+    return pd.DataFrame([tuple(row) for row in conn.execute(query).all()], columns=columns)
 
 
 class days_between(FunctionElement[int]):  # noqa: N801 - reads like the SQL function it renders

@@ -7,7 +7,6 @@ group, and nothing of it may land on disk outside the published, suppressed figu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 from sqlalchemy.exc import SQLAlchemyError
 
-from expectations import Finding
 from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
@@ -165,7 +163,8 @@ def monthly_followup(
 
     report = validate(ledger_url, hr_url, plan, report_month)
     if not report.passed:
-        record_stage(out, period, _record(started_at, report_kind, "blocked", None, report))
+        blocked_quality = data_quality_block(report.findings, report.checks_run)
+        record_stage(out, period, _record(started_at, report_kind, "blocked", None, blocked_quality, report))
         rules = sorted({f"{f.rule} ({f.table})" for f in report.critical})
         return _blocked(
             f"Datakontrollen stoppade publiceringen: {', '.join(rules)}",
@@ -182,16 +181,14 @@ def monthly_followup(
         figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
     except (SQLAlchemyError, ValueError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        record_stage(out, period, _record(started_at, report_kind, "blocked", None, report))
+        record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         return _blocked(
             "Källan kunde inte användas / source unusable",
             f"Källan kunde inte användas; inget publicerades. The source could not be used: {detail}",
         )
     version, is_new = publish_stage(out, figures, plan)
     outcome = "published" if is_new else "unchanged"
-    record_stage(
-        out, period, _record(started_at, report_kind, outcome, version, report, input_findings, input_checks)
-    )
+    record_stage(out, period, _record(started_at, report_kind, outcome, version, data_quality, report))
     _summary_artifact(figures)
     return str(out / period)
 
@@ -201,23 +198,22 @@ def _record(
     kind: ReportKind,
     outcome: str,
     version: int | None,
+    data_quality: dict[str, Any],
     report: ValidationReport,
-    extra_findings: Sequence[Finding] = (),
-    extra_checks: int = 0,
 ) -> dict[str, Any]:
     """One line of the run log: outcome and validation summary, no example keys (see publish.run_log)."""
-    findings = [*report.findings, *extra_findings]
     return {
         "started_at": started_at,
         "finished_at": dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds"),
         "report_kind": kind,
         "outcome": outcome,
         "version": version,
-        "data_quality_status": data_quality_block(findings, report.checks_run)["status"],
-        "checks_run": report.checks_run + extra_checks,
+        "data_quality_status": data_quality["status"],
+        "checks_run": data_quality["checks_run"],
         "seconds_by_suite": {suite: round(seconds, 3) for suite, seconds in report.seconds_by_suite.items()},
         "findings": [
-            {"rule": f.rule, "table": f.table, "severity": f.severity, "count": f.count} for f in findings
+            {key: check[key] for key in ("rule", "table", "severity", "count")}
+            for check in data_quality["checks"]
         ],
     }
 

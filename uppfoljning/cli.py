@@ -13,6 +13,9 @@ from pathlib import Path
 from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
+NO_LEDGER_SOURCE = (
+    "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
+)
 KINDS = ("avvikelserapport", "ur1", "ur2", "arsredovisning", "manadsrapport")
 
 
@@ -82,13 +85,11 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
             "Utskick med e-post finns inte i den här versionen; kör utan --send. "
             "/ Email delivery is not available in this version; run without --send."
         )
-    ledger_url = args.ledger_url or settings.ledger_url
-    if not ledger_url:
-        return _fail(
-            "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
-        )
-    hr_url: str = args.hr_url or settings.hr_url or ledger_url
-    inputs = args.inputs or settings.inputs_dir / f"indata-{args.period[:4]}.yaml"
+    sources = _source_urls(args, settings)
+    if sources is None:
+        return _fail(NO_LEDGER_SOURCE)
+    ledger_url, hr_url = sources
+    inputs = _inputs_path(args, settings)
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
@@ -122,16 +123,14 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from uppfoljning.plan import load_plan
     from uppfoljning.settings import connect_url
 
-    ledger_url = args.ledger_url or settings.ledger_url
-    if not ledger_url:
-        return _fail(
-            "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
-        )
-    hr_url: str = args.hr_url or settings.hr_url or ledger_url
+    sources = _source_urls(args, settings)
+    if sources is None:
+        return _fail(NO_LEDGER_SOURCE)
+    ledger_url, hr_url = sources
     try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
-        inputs = load_inputs(args.inputs or settings.inputs_dir / f"indata-{month.year}.yaml", month.year)
+        inputs = load_inputs(_inputs_path(args, settings), month.year)
     except (ValueError, OSError) as exc:
         return _fail(f"Ogiltig indata / invalid input: {exc}")
     report = validate_sources(
@@ -150,6 +149,18 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         f"seconds by suite {report.seconds_by_suite}"
     )
     return EXIT_BLOCKED if critical else EXIT_OK
+
+
+def _source_urls(args: argparse.Namespace, settings: Settings) -> tuple[str, str] | None:
+    """The ledger and HR URLs: options, then the environment; HR falls back to the ledger's database."""
+    ledger_url = args.ledger_url or settings.ledger_url
+    if not ledger_url:
+        return None
+    return ledger_url, args.hr_url or settings.hr_url or ledger_url
+
+
+def _inputs_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return args.inputs or settings.inputs_dir / f"indata-{args.period[:4]}.yaml"
 
 
 def _fail(message: str) -> int:
