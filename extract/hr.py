@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from extract.sources import HrTables, hr_tables
 from extract.sql import days_between, frame
 from transforms.periods import Month, Window
 from uppfoljning.plan import Definitions
-from uppfoljning.sources import employees, employments, scheduled_hours, sick_leave
 
 SICK_GROUP_COLUMNS = ["sex", "age_group", "persons", "scheduled_hours", "sick_hours", "long_term_hours"]
 
@@ -39,11 +39,15 @@ def extract_hr(
     sick_window: Window,
     ytd: Window,
     definitions: Definitions,
+    tables: HrTables | None = None,
 ) -> HrExtract:
+    """`tables`: the HR source's tables under the region's mapping (default: the contract's names)."""
+    tables = tables or hr_tables()
+    employments = tables.employments
     turnover = definitions.turnover
     with engine.connect() as conn:
         headcounts = [
-            conn.execute(_headcount_query(day, turnover.employment_types)).scalar_one()
+            conn.execute(_headcount_query(day, turnover.employment_types, tables)).scalar_one()
             for day in turnover_window.month_ends
         ]
         leavers = conn.execute(
@@ -55,8 +59,8 @@ def extract_hr(
                 employments.c.end_date.between(turnover_window.first.first_day, turnover_window.last.last_day)
             )
         ).scalar_one()
-        sick_rolling = _sick_by_group(conn, sick_window, report_month, definitions)
-        sick_ytd = _sick_by_group(conn, ytd, report_month, definitions)
+        sick_rolling = _sick_by_group(conn, sick_window, report_month, definitions, tables)
+        sick_ytd = _sick_by_group(conn, ytd, report_month, definitions, tables)
     return HrExtract(
         headcounts=[int(h) for h in headcounts],
         leavers=int(leavers),
@@ -65,7 +69,8 @@ def extract_hr(
     )
 
 
-def _headcount_query(day: dt.date, employment_types: list[str]) -> sa.Select:
+def _headcount_query(day: dt.date, employment_types: list[str], tables: HrTables) -> sa.Select:
+    employments = tables.employments
     return (
         sa.select(sa.func.count(sa.distinct(employments.c.person_id)))
         .where(employments.c.employment_type.in_(employment_types))
@@ -74,8 +79,9 @@ def _headcount_query(day: dt.date, employment_types: list[str]) -> sa.Select:
     )
 
 
-def _age_group(report_year: int, definitions: Definitions) -> sa.ColumnElement[str]:
+def _age_group(report_year: int, definitions: Definitions, tables: HrTables) -> sa.ColumnElement[str]:
     """Age at the end of the period = report year - birth year, banded as the plan says."""
+    employees = tables.employees
     age = sa.literal(report_year, sa.Integer) - employees.c.birth_year
     whens = []
     for group in definitions.sick_leave.age_groups:
@@ -89,10 +95,11 @@ def _age_group(report_year: int, definitions: Definitions) -> sa.ColumnElement[s
 
 
 def _sick_by_group(
-    conn: sa.Connection, window: Window, report_month: Month, definitions: Definitions
+    conn: sa.Connection, window: Window, report_month: Month, definitions: Definitions, tables: HrTables
 ) -> pd.DataFrame:
+    employees, scheduled_hours, sick_leave = tables.employees, tables.scheduled_hours, tables.sick_leave
     first, last = window.first.yyyymm, window.last.yyyymm
-    age_group = _age_group(report_month.year, definitions)
+    age_group = _age_group(report_month.year, definitions, tables)
 
     # Persons with scheduled hours in the window are the population; hourly staff without any are outside.
     # One flat join counted with DISTINCT: a grouped subquery joined to employees made SQLite nested-loop

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
+from extract.sources import LedgerTables, ledger_tables
 from extract.sql import frame
 from transforms.periods import Month
-from uppfoljning.sources import budget_entries, gl_entries, investment_projects
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,16 @@ class LedgerExtract:
     """project, name, category, budget: the investment projects' rows of the report year."""
 
 
-def extract_ledger(engine: sa.Engine, report_month: Month, budget_version: str) -> LedgerExtract:
+def extract_ledger(
+    engine: sa.Engine, report_month: Month, budget_version: str, tables: LedgerTables | None = None
+) -> LedgerExtract:
+    """`tables`: the ledger source's tables under the region's mapping (default: the contract's names)."""
+    tables = tables or ledger_tables()
+    gl_entries, budget_entries, investment_projects = (
+        tables.gl_entries,
+        tables.budget_entries,
+        tables.investment_projects,
+    )
     first, last = Month(report_month.year, 1), report_month
     actuals_query = (
         sa.select(

@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
-from uppfoljning import sources
+from extract import sources
 from uppfoljning.inputs import Inputs
 from uppfoljning.plan import MNKR, PNL_ROWS, Plan
 
