@@ -7,18 +7,20 @@ is ever loaded into Python.
 
 Usage (the caller decides what blocks; flows.monthly stops publication on any critical finding):
 
-    report = validate_sources(ledger_url, hr_url, plan, year, month)
+    report = validate_sources(ledger_url, hr_url, plan, year, month, mapping=mapping)
     if not report.passed:
         ...
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from extract.sources import Mapping as SourceMapping
     from uppfoljning.plan import Plan
 
 Severity = Literal["critical", "warning"]
@@ -69,10 +71,12 @@ def validate_sources(
     year: int,
     month: int,
     *,
+    mapping: SourceMapping | None = None,
     period_end_grace_days: int | None = None,
 ) -> ValidationReport:
     """Run the ledger and HR suites for the report of `month` of `year`; never raises on bad data.
 
+    `mapping`: where the warehouse keeps the contract's tables and columns (default: the contract's names).
     `period_end_grace_days`: days into the next month a period's entries may be booked without a warning
     (default `expectations.ledger.PERIOD_END_GRACE_DAYS`, 15).
     """
@@ -80,8 +84,10 @@ def validate_sources(
     from expectations.runner import validate_sources as run
 
     if period_end_grace_days is None:
-        return run(ledger_url, hr_url, plan, year, month)
-    return run(ledger_url, hr_url, plan, year, month, period_end_grace_days=period_end_grace_days)
+        return run(ledger_url, hr_url, plan, year, month, mapping=mapping)
+    return run(
+        ledger_url, hr_url, plan, year, month, mapping=mapping, period_end_grace_days=period_end_grace_days
+    )
 
 
 # --- how rules are defined (used by the suites in ledger.py and hr.py) ------------------------------------
@@ -98,13 +104,20 @@ class Rule:
 
 @dataclass(frozen=True)
 class Check:
-    """A rule on one table: a query for GX's UnexpectedRowsExpectation.
+    """A rule on one table: a query for GX's UnexpectedRowsExpectation, in the contract's vocabulary.
 
     `query` reads the table as `{batch}` and returns one row per offending key with the column
-    `example_key`, ordered so the examples are stable. It must not contain JOIN: GX then wraps `{batch}`
-    differently (needing an alias); other tables of the same source are read in subqueries instead and
-    named in `reads`, so the check is skipped when one of them is missing. The query must not correlate a
-    subquery with the outer row either: the sources are views without indexes, so that is a nested loop.
+    `example_key`, ordered so the examples are stable. Every table and column is named as the source
+    contract names it: the runner gives GX each table as its contract view (the warehouse table under the
+    contract's column names, see extract.sources), so a region's mapping never reaches the rule's text.
+    Other tables of the same source, and a second reference to the table itself, are written as
+    placeholders, `{employees} AS e`, which the runner replaces with the contract view (`render`); a check
+    whose tables are missing is skipped (`tables`). Literal braces are doubled, as for str.format.
+
+    The query must not contain JOIN: GX then wraps `{batch}` differently (needing an alias); other tables
+    are read in subqueries instead. `{batch}` itself takes no alias (GX substitutes `(...) AS subselect`).
+    The query must not correlate a subquery with the outer row either: the sources are views without
+    indexes, so that is a nested loop.
 
     `example` turns one returned row (all its columns) into the example text when SQL cannot format it the
     same on every database (amounts); by default the example is the row's `example_key`.
@@ -114,8 +127,33 @@ class Check:
     table: str
     noun: tuple[str, str]  # what is counted, singular and plural: ("voucher", "vouchers")
     query: str
-    reads: tuple[str, ...] = ()
     example: Callable[[Mapping[str, Any]], str] | None = None
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The contract tables the query reads: its own and every placeholder's."""
+        fields = {field for _, field, _, _ in string.Formatter().parse(self.query) if field}
+        return frozenset({self.table, *fields} - {BATCH})
+
+    def render(self, views: Mapping[str, str]) -> str:
+        """The query for GX: each placeholder but `{batch}` replaced by `(view)`, the SQL of that table's
+        contract view (compiled by SQLAlchemy, identifiers quoted); braces stay escaped for GX's format."""
+        parts: list[str] = []
+        for literal, field, _, _ in string.Formatter().parse(self.query):
+            parts.append(_escape_braces(literal))
+            if field == BATCH:
+                parts.append("{" + BATCH + "}")
+            elif field:
+                parts.append(f"({_escape_braces(views[field])})")
+        return "".join(parts)
+
+
+BATCH = "batch"
+"""GX's placeholder for the table being validated."""
+
+
+def _escape_braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 # --- SQL that runs unchanged on SQLite and PostgreSQL -------------------------------------------------------

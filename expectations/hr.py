@@ -221,7 +221,7 @@ HR_RULES: list[Rule] = [
 ]
 """Every rule of the HR suite, in the order of the README's table."""
 
-KNOWN_PERSONS = "SELECT e.person_id FROM employees AS e WHERE e.person_id IS NOT NULL"
+KNOWN_PERSONS = "SELECT e.person_id FROM {employees} AS e WHERE e.person_id IS NOT NULL"
 UNKNOWN_PERSON = f"person_id IS NULL OR person_id NOT IN ({KNOWN_PERSONS})"
 """A subquery, not a JOIN (see Check); `e.` keeps it from reading the outer person_id by mistake."""
 
@@ -332,7 +332,6 @@ def _unknown_persons(rule: Rule, table: str, scope: str) -> Check:
         ("person id", "person ids"),
         f"SELECT DISTINCT {text_of('person_id')} AS example_key FROM {{batch}}"
         f" WHERE {scope} AND ({UNKNOWN_PERSON}) ORDER BY example_key",
-        reads=("employees",),
     )
 
 
@@ -385,7 +384,7 @@ def _scheduled_hours(rule: Rule, months: list[int], offending: str, candidates: 
     narrowed = ""
     if candidates:
         narrowed = (
-            " AND person_id IN (SELECT c.person_id FROM scheduled_hours AS c"
+            " AND person_id IN (SELECT c.person_id FROM {scheduled_hours} AS c"
             f" WHERE {between('c.period', first, last)} AND ({candidates}))"
         )
     person_months = (
@@ -414,14 +413,14 @@ def _sick_hours_within_schedule(months: list[int]) -> Check:
     """
     first, last = months[0], months[-1]
     sick_months = (
-        "SELECT l.person_id, l.period FROM sick_leave AS l"
+        "SELECT l.person_id, l.period FROM {sick_leave} AS l"
         f" WHERE {between('l.period', first, last)} AND l.person_id IS NOT NULL"
     )
     rows = (
         "SELECT person_id, period, hours AS sick, 0 AS scheduled FROM {batch}"
         f" WHERE {between('period', first, last)}"
         " UNION ALL"
-        " SELECT s.person_id, s.period, 0 AS sick, s.hours AS scheduled FROM scheduled_hours AS s"
+        " SELECT s.person_id, s.period, 0 AS sick, s.hours AS scheduled FROM {scheduled_hours} AS s"
         f" WHERE {between('s.period', first, last)} AND (s.person_id, s.period) IN ({sick_months})"
     )
     return Check(
@@ -432,7 +431,6 @@ def _sick_hours_within_schedule(months: list[int]) -> Check:
         " GROUP BY person_id, period"
         " HAVING SUM(scheduled) > 0 AND ROUND(SUM(sick) * 100) > ROUND(SUM(scheduled) * 100)"
         " ORDER BY example_key",
-        reads=("scheduled_hours",),
     )
 
 
@@ -479,7 +477,7 @@ def _sick_leave_has_employment(months: list[int]) -> Check:
     spans = (
         f"SELECT person_id, CASE {first_month} ELSE {after} END AS first_month,"
         f" CASE WHEN end_date IS NULL THEN {after} {last_month} ELSE -1 END AS last_month"
-        " FROM employments WHERE person_id IS NOT NULL"
+        " FROM {employments} AS employments WHERE person_id IS NOT NULL"
     )
     events = (
         f"SELECT person_id, period, CASE period {month_index} END AS month_index, 1 AS is_sick, 0 AS change"
@@ -502,7 +500,6 @@ def _sick_leave_has_employment(months: list[int]) -> Check:
         PERSON_MONTH,
         f"SELECT DISTINCT {_person_month('person_id', 'period')} AS example_key FROM ({active}) AS sick_months"
         " WHERE is_sick = 1 AND active_employments <= 0 ORDER BY example_key",
-        reads=("employments", "employees"),
     )
 
 

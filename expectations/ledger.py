@@ -405,9 +405,8 @@ def _unknown_values(
         f"WITH used AS MATERIALIZED"
         f" (SELECT DISTINCT {column} FROM {{batch}} WHERE {column} IS NOT NULL AND {scope})"
         f" SELECT '{column} ' || {column} AS example_key FROM used"
-        f" WHERE {column} NOT IN (SELECT r.{column} FROM {register} AS r WHERE r.{column} IS NOT NULL)"
+        f" WHERE {column} NOT IN (SELECT r.{column} FROM {{{register}}} AS r WHERE r.{column} IS NOT NULL)"
         " ORDER BY example_key",
-        reads=(register,),
     )
 
 

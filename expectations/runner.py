@@ -1,9 +1,17 @@
 """Runs the suites with an ephemeral GX context and turns GX's results into Findings.
 
-Per source: check that the contract's tables and columns exist (so a missing table is named as such, not
-reported as a failing query), then validate each table's checks as one GX suite on a whole-table batch of
-a SQL data source. GX runs every query in the database; only counts and at most 200 example rows per check
-come back. An expectation that errors inside GX becomes an `internal.expectation_error` finding: GX reports
+Per source: check that the contract's tables and columns exist where the mapping says they are (so a
+missing table is named as such, not reported as a failing query), then validate each table's checks as one
+GX suite on a whole-table batch of a query asset: the table's contract view, SQL that SQLAlchemy compiles
+for the source's dialect from the mapped table (`SELECT "Belopp" AS amount, ... FROM "Huvudbok"."Rader"`),
+so the rules, written in the contract's names, never contain a warehouse identifier of their own. GX runs
+every query in the database; only counts and at most 200 example rows per check come back.
+
+What GX does with a query asset (great_expectations 1.24, read in its source): with the fluent SQL data
+source's default `create_temp_table=False` the batch is the query's text, no temporary table, so a
+read-only account suffices; `{batch}` becomes `(<view>) AS subselect` (SQLite adds a `SELECT * ... WHERE
+1 = 1` layer, which both databases flatten); the text passes through `sqlalchemy.text()` several times,
+which is why a mapped name may contain neither ':' nor '%' (extract.sources refuses them). An expectation that errors inside GX becomes an `internal.expectation_error` finding: GX reports
 it as `success=False` with an empty result, which must never pass, nor look like bad data.
 """
 
@@ -31,9 +39,9 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from expectations import MAX_EXAMPLES, Check, Finding, ValidationReport
 from expectations.hr import hr_checks
 from expectations.ledger import PERIOD_END_GRACE_DAYS, ledger_checks
+from extract.sources import Mapping, contract_view, hr_tables, ledger_tables
 from uppfoljning.plan import Plan
 from uppfoljning.settings import redact
-from uppfoljning.sources import HR_TABLES, LEDGER_TABLES
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationValidationResult
@@ -56,8 +64,12 @@ class Source:
     label: str  # English, for messages: "ledger source"
     label_sv: str  # Swedish, for messages: "huvudbokskällan"
     url: str
-    tables: tuple[sa.Table, ...]  # the contract's tables of this source
+    tables: dict[str, sa.Table]  # contract name -> the table as the warehouse holds it (the mapping applied)
     checks: list[Check]
+
+    def located(self, table: str, dialect: sa.Dialect) -> str:
+        """'gl_entries', or 'gl_entries ("Huvudbok"."Rader")' when the mapping puts it elsewhere."""
+        return _located(table, self.tables[table], dialect) if table in self.tables else table
 
 
 @dataclass
@@ -73,6 +85,7 @@ def validate_sources(
     year: int,
     month: int,
     *,
+    mapping: Mapping | None = None,
     period_end_grace_days: int = PERIOD_END_GRACE_DAYS,
 ) -> ValidationReport:
     """Run the ledger and HR suites for the report of `month` of `year` (see expectations/__init__)."""
@@ -83,8 +96,22 @@ def validate_sources(
         plan, year, month, dialect=dialect_of(ledger_url), period_end_grace_days=period_end_grace_days
     )
     sources = (
-        Source("ledger", "ledger source", "huvudbokskällan", ledger_url, LEDGER_TABLES, ledger),
-        Source("hr", "HR source", "HR-källan", hr_url, HR_TABLES, hr_checks(plan, year, month)),
+        Source(
+            "ledger",
+            "ledger source",
+            "huvudbokskällan",
+            ledger_url,
+            ledger_tables(mapping).by_contract_name(),
+            ledger,
+        ),
+        Source(
+            "hr",
+            "HR source",
+            "HR-källan",
+            hr_url,
+            hr_tables(mapping).by_contract_name(),
+            hr_checks(plan, year, month),
+        ),
     )
     findings: list[Finding] = []
     checks_run = 0
@@ -126,20 +153,27 @@ def run_suite(context: AbstractDataContext, source: Source) -> SuiteOutcome:
     if datasource is None:
         return outcome
     try:
+        dialect = datasource.get_engine().dialect
         try:
             usable = _check_structure(datasource, source, outcome)
         except sa.exc.SQLAlchemyError as exc:  # e.g. the catalogue is not readable with these credentials
             outcome.findings.append(_unreachable(source, exc))
             return outcome
+        views = {name: _compiled(contract_view(source.tables[name]), dialect) for name in usable}
         for table, checks in _by_table(source.checks):
             # A check on a missing or incomplete table would only fail as an internal error; the
             # structure finding already names the problem.
-            runnable = [c for c in checks if {c.table, *c.reads} <= usable]
+            runnable = [c for c in checks if c.tables <= usable]
             if runnable:
-                _run_table(datasource, source.suite, table, runnable, outcome)
+                _run_table(datasource, source, table, runnable, views, outcome)
     finally:
         _close(datasource)
     return outcome
+
+
+def _compiled(query: sa.Select, dialect: sa.Dialect) -> str:
+    """SQL text for the dialect: every identifier quoted as it needs, values inlined (a view has none)."""
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _open_datasource(
@@ -175,21 +209,35 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 
 def _check_structure(datasource: SQLDatasource, source: Source, outcome: SuiteOutcome) -> set[str]:
-    """The tables that exist with every contract column; a finding for each that does not."""
-    inspector = sa.inspect(datasource.get_engine())
+    """The contract tables that exist, where the mapping says, with every contract column; a finding for
+    each that does not, naming both the warehouse's name and the contract's."""
+    engine = datasource.get_engine()
+    inspector = sa.inspect(engine)
     usable: set[str] = set()
-    for table in source.tables:
+    for name, table in source.tables.items():
         outcome.checks_run += 1
-        if not inspector.has_table(table.name):  # views count: has_table sees them on SQLite and PostgreSQL
-            outcome.findings.append(_missing_table(source, table.name))
+        # Views count: has_table sees them on SQLite and PostgreSQL.
+        if not inspector.has_table(table.name, schema=table.schema):
+            outcome.findings.append(_missing_table(source, name, engine.dialect))
             continue
-        present = {str(c["name"]).lower() for c in inspector.get_columns(table.name)}
-        missing = [c.name for c in table.columns if c.name not in present]
+        present = [str(c["name"]) for c in inspector.get_columns(table.name, schema=table.schema)]
+        missing = [c for c in table.columns if not _column_present(c.name, present, engine.dialect)]
         if missing:
-            outcome.findings.append(_missing_columns(source, table.name, missing))
+            outcome.findings.append(_missing_columns(source, name, missing, engine.dialect))
             continue
-        usable.add(table.name)
+        usable.add(name)
     return usable
+
+
+def _column_present(name: str, present: list[str], dialect: sa.Dialect) -> bool:
+    """Whether the query's column reference finds the column. SQLAlchemy leaves an all-lowercase name
+    unquoted, which every database folds to the column's case; a name with capitals is quoted and must
+    match exactly, except on SQLite, whose identifiers never depend on case."""
+    if name in present:
+        return True
+    if name == name.lower() or dialect.name == "sqlite":
+        return name.lower() in {p.lower() for p in present}
+    return False
 
 
 def _by_table(checks: Iterable[Check]) -> list[tuple[str, list[Check]]]:
@@ -200,31 +248,40 @@ def _by_table(checks: Iterable[Check]) -> list[tuple[str, list[Check]]]:
 
 
 def _run_table(
-    datasource: SQLDatasource, suite: str, table: str, checks: list[Check], outcome: SuiteOutcome
+    datasource: SQLDatasource,
+    source: Source,
+    table: str,
+    checks: list[Check],
+    views: dict[str, str],
+    outcome: SuiteOutcome,
 ) -> None:
-    """Validate one table's checks as one GX suite on a whole-table batch."""
+    """Validate one table's checks as one GX suite on a whole-table batch of its contract view."""
     outcome.checks_run += len(checks)
+    dialect = datasource.get_engine().dialect
     try:
-        asset = datasource.add_table_asset(name=table, table_name=table)
+        asset = datasource.add_query_asset(name=table, query=views[table])
         batch = asset.add_batch_definition_whole_table(name="whole_table").get_batch()
         expectation_suite = gx.ExpectationSuite(
-            name=f"{suite}.{table}", expectations=[_expectation(i, c) for i, c in enumerate(checks)]
+            name=f"{source.suite}.{table}",
+            expectations=[_expectation(i, c, views) for i, c in enumerate(checks)],
         )
         results = batch.validate(expectation_suite, result_format=RESULT_FORMAT).results
     except Exception as exc:  # GX failed before any check ran: every check of the table is unverified
-        outcome.findings += [internal_error(c, str(exc)) for c in checks]
+        outcome.findings += [internal_error(c, str(exc), source.located(table, dialect)) for c in checks]
         return
     # GX does not keep the suite's order in its results; the index in meta says which check is which.
     by_index = {r.expectation_config.meta.get("check"): r for r in results if r.expectation_config}
     for index, check in enumerate(checks):
-        finding = finding_from_result(check, by_index.get(index))
+        finding = finding_from_result(check, by_index.get(index), source.located(table, dialect))
         if finding is not None:
             outcome.findings.append(finding)
 
 
-def _expectation(index: int, check: Check) -> gx.expectations.UnexpectedRowsExpectation:
+def _expectation(
+    index: int, check: Check, views: dict[str, str]
+) -> gx.expectations.UnexpectedRowsExpectation:
     return gx.expectations.UnexpectedRowsExpectation(
-        unexpected_rows_query=check.query,
+        unexpected_rows_query=check.render(views),
         description=f"{check.rule.id} on {check.table}: {check.rule.problem}",
         severity=FailureSeverity(check.rule.severity),
         meta={"check": index, "rule": check.rule.id},
@@ -241,22 +298,27 @@ def _close(datasource: SQLDatasource) -> None:
 
 
 # --- GX results -> findings ---------------------------------------------------------------------------------
-def finding_from_result(check: Check, result: ExpectationValidationResult | None) -> Finding | None:
+def finding_from_result(
+    check: Check, result: ExpectationValidationResult | None, located: str | None = None
+) -> Finding | None:
     """None when the check passed; a finding when it failed; an internal-error finding when GX could not
-    tell (an exception inside the expectation, or a failure without a row count)."""
+    tell (an exception inside the expectation, or a failure without a row count). `located` names the
+    table in messages (default: its contract name)."""
     if result is None:
-        return internal_error(check, "GX returned no result for this expectation")
+        return internal_error(check, "GX returned no result for this expectation", located)
     errors = exception_messages(result.exception_info)
     if errors:
-        return internal_error(check, errors[0])
+        return internal_error(check, errors[0], located)
     if result.success:
         return None
     details: dict[str, Any] = result.result or {}
     count = details.get("observed_value")
     if not isinstance(count, int):
-        return internal_error(check, f"GX reported a failure without a row count (result: {details!r:.200})")
+        return internal_error(
+            check, f"GX reported a failure without a row count (result: {details!r:.200})", located
+        )
     rows = details.get("details", {}).get("unexpected_rows") or []
-    return data_finding(check, count, [_example_key(check, row) for row in rows[:MAX_EXAMPLES]])
+    return data_finding(check, count, [_example_key(check, row) for row in rows[:MAX_EXAMPLES]], located)
 
 
 def exception_messages(exception_info: Any) -> list[str]:
@@ -282,13 +344,13 @@ def _example_key(check: Check, row: Any) -> str:
     return str(row)
 
 
-def data_finding(check: Check, count: int, examples: list[str]) -> Finding:
+def data_finding(check: Check, count: int, examples: list[str], located: str | None = None) -> Finding:
     noun = check.noun[0] if count == 1 else check.noun[1]
     listed = ", ".join(examples)
     more_en = f" (first {len(examples)} of {count})" if count > len(examples) else ""
     more_sv = f" ({len(examples)} av {count})" if count > len(examples) else ""
     message = (
-        f"{check.table}: rule {check.rule.id} failed for {count} {noun} ({check.rule.problem}): "
+        f"{located or check.table}: rule {check.rule.id} failed for {count} {noun} ({check.rule.problem}): "
         f"{listed}{more_en}. / {check.rule.swedish}: {listed}{more_sv}."
     )
     if check.rule.fix:
@@ -296,9 +358,9 @@ def data_finding(check: Check, count: int, examples: list[str]) -> Finding:
     return Finding(check.rule.id, check.table, check.rule.severity, message, count, examples, check.rule.fix)
 
 
-def internal_error(check: Check, error: str) -> Finding:
+def internal_error(check: Check, error: str, located: str | None = None) -> Finding:
     message = (
-        f"{check.table}: rule {check.rule.id} could not be checked: the expectation raised an internal "
+        f"{located or check.table}: rule {check.rule.id} could not be checked: the expectation raised an internal "
         f"error ({_first_line(error)}). This says nothing about the data, but the run cannot be trusted "
         f"until the check runs. / Kontrollen {check.rule.id} kunde inte köras (internt fel)."
     )
@@ -315,23 +377,50 @@ def _unreachable(source: Source, exc: BaseException) -> Finding:
     return Finding(f"{source.suite}.source_reachable", "(source)", "critical", message, 1, [url])
 
 
-def _missing_table(source: Source, table: str) -> Finding:
+def _located(name: str, table: sa.Table, dialect: sa.Dialect) -> str:
+    if table.name == name and table.schema is None:
+        return name
+    return f"{name} ({dialect.identifier_preparer.format_table(table)})"
+
+
+def _missing_table(source: Source, name: str, dialect: sa.Dialect) -> Finding:
+    table = source.tables[name]
+    url = redact(source.url)
+    if table.name == name and table.schema is None:
+        english = f"table {name} does not exist in the {source.label} ({url})"
+        swedish = f"Tabellen {name} saknas i {source.label_sv}"
+    else:
+        warehouse = dialect.identifier_preparer.format_table(table)
+        english = (
+            f"table {warehouse}, where the mapping puts contract table {name}, does not exist in the "
+            f"{source.label} ({url})"
+        )
+        swedish = f"Tabellen {warehouse} (kontraktets {name}) saknas i {source.label_sv}"
     message = (
-        f"{table}: rule {source.suite}.table_exists failed: table {table} does not exist in the "
-        f"{source.label} ({redact(source.url)}); its checks were skipped. / Tabellen {table} saknas i {source.label_sv}."
+        f"{name}: rule {source.suite}.table_exists failed: {english}; its checks were skipped. / {swedish}."
     )
-    return Finding(f"{source.suite}.table_exists", table, "critical", message, 1, [table])
+    return Finding(
+        f"{source.suite}.table_exists", name, "critical", message, 1, [_located(name, table, dialect)]
+    )
 
 
-def _missing_columns(source: Source, table: str, columns: list[str]) -> Finding:
-    listed = ", ".join(columns)
+def _missing_columns(source: Source, name: str, columns: list[sa.Column], dialect: sa.Dialect) -> Finding:
+    """Each column by the name the query looks for, and the contract's name when the mapping renames it."""
+    named = [
+        c.name
+        if c.name == c.key
+        else f"{dialect.identifier_preparer.quote(c.name)} (contract column {c.key})"
+        for c in columns
+    ]
+    listed = ", ".join(named)
     noun = "column" if len(columns) == 1 else "columns"
+    where = _located(name, source.tables[name], dialect)
     message = (
-        f"{table}: rule {source.suite}.columns_exist failed for {len(columns)} {noun} (required by the source "
+        f"{where}: rule {source.suite}.columns_exist failed for {len(columns)} {noun} (required by the source "
         f"contract, missing in the {source.label}): {listed}; the table's checks were skipped. "
-        f"/ Kolumner saknas i {table}: {listed}."
+        f"/ Kolumner saknas i {where}: {listed}."
     )
-    return Finding(f"{source.suite}.columns_exist", table, "critical", message, len(columns), columns)
+    return Finding(f"{source.suite}.columns_exist", name, "critical", message, len(columns), named)
 
 
 def _first_line(text: str, limit: int = 300) -> str:

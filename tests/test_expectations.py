@@ -460,7 +460,12 @@ def test_an_expectation_that_errors_is_an_internal_error_not_bad_data(sqlite_url
         "SELECT no_such_column AS example_key FROM {batch}",
     )
     source = runner.Source(
-        "ledger", "ledger source", "huvudbokskällan", build_source(sqlite_url), (gl_entries,), [broken]
+        "ledger",
+        "ledger source",
+        "huvudbokskällan",
+        build_source(sqlite_url),
+        {"gl_entries": gl_entries},
+        [broken],
     )
     outcome = runner.run_suite(runner.new_context(), source)
 
