@@ -23,6 +23,7 @@ from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
+from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
 from publish.render import render_report
 from publish.run_log import record_run
 from publish.writer import figures_json, next_version, publish
@@ -52,7 +53,9 @@ class Blocked:
 
 
 @task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
-def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> ValidationReport:
+def validate(
+    ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping
+) -> ValidationReport:
     """Great Expectations suites on both sources, inside the databases."""
     report = validate_sources(
         connect_url(ledger_url, "ledger"),
@@ -60,6 +63,7 @@ def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> V
         plan,
         report_month.year,
         report_month.month,
+        mapping=mapping,
     )
     get_run_logger().info(
         "validation: %d checks, %d findings, seconds by suite %s",
@@ -71,16 +75,16 @@ def validate(ledger_url: str, hr_url: str, plan: Plan, report_month: Month) -> V
 
 
 @task(name="extrahera-ekonomi", persist_result=False, cache_policy=NO_CACHE)
-def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month) -> LedgerExtract:
+def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month, mapping: Mapping) -> LedgerExtract:
     engine = _engine(ledger_url, "ledger")
     try:
-        return extract_ledger(engine, report_month, plan.approved_budget_version)
+        return extract_ledger(engine, report_month, plan.approved_budget_version, ledger_tables(mapping))
     finally:
         engine.dispose()
 
 
 @task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
-def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month) -> HrExtract:
+def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month, mapping: Mapping) -> HrExtract:
     engine = _engine(hr_url, "hr")
     definitions = plan.definitions
     try:
@@ -91,6 +95,7 @@ def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month) -> HrExtract:
             sick_window=rolling_window(report_month, definitions.sick_leave.window_months),
             ytd=year_to_date(report_month),
             definitions=definitions,
+            tables=hr_tables(mapping),
         )
     finally:
         engine.dispose()
@@ -141,17 +146,20 @@ def monthly_followup(
     kind: ReportKind | None = None,
     inputs_path: str | None = None,
     plan_path: str | None = None,
+    mapping_path: str | None = None,
 ) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
     Returns the published folder, or a Failed state carrying `Blocked` when validation or an unusable
     input stops publication (nothing is written then). Database URLs arrive without passwords (see
     uppfoljning.settings.split_password): flow parameters are stored by Prefect and shown in its UI.
+    `mapping_path` names the sources' table and column mapping (extract.sources); none: the contract's names.
     """
     try:
         report_month = Month.parse(period)
         plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
         inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
+        mapping = load_mapping(Path(mapping_path) if mapping_path else None)
     except (ValueError, OSError) as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
@@ -161,7 +169,7 @@ def monthly_followup(
         "period %s, kind %s, ledger %s, hr %s", period, report_kind, redact(ledger_url), redact(hr_url)
     )
 
-    report = validate(ledger_url, hr_url, plan, report_month)
+    report = validate(ledger_url, hr_url, plan, report_month, mapping)
     if not report.passed:
         blocked_quality = data_quality_block(report.findings, report.checks_run)
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, blocked_quality, report))
@@ -176,8 +184,8 @@ def monthly_followup(
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
     try:
-        ledger = extract_ledger_stage(ledger_url, plan, report_month)
-        hr = extract_hr_stage(hr_url, plan, report_month)
+        ledger = extract_ledger_stage(ledger_url, plan, report_month, mapping)
+        hr = extract_hr_stage(hr_url, plan, report_month, mapping)
         figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
     except (SQLAlchemyError, ValueError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]

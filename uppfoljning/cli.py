@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from extract.sources import load_mapping
 from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
@@ -52,6 +53,12 @@ def _source_options(command: argparse.ArgumentParser) -> None:
         "--inputs", type=Path, help="finance staff's inputs file (default: inputs/indata-YYYY.yaml)"
     )
     command.add_argument("--plan", type=Path, help="plan file (default: the built-in plan of the year)")
+    command.add_argument(
+        "--mapping",
+        type=Path,
+        help="table and column names of the sources where they differ from the contract's "
+        "(default: UPPFOLJNING_MAPPING, else the contract's names)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +97,11 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         return _fail(NO_LEDGER_SOURCE)
     ledger_url, hr_url = sources
     inputs = _inputs_path(args, settings)
+    mapping_path = args.mapping or settings.mapping_path
+    try:  # a broken mapping is refused before anything runs (the flow reads the file again)
+        load_mapping(mapping_path)
+    except ValueError as exc:
+        return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
@@ -102,6 +114,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         kind=args.kind,
         inputs_path=str(inputs),
         plan_path=str(args.plan) if args.plan else None,
+        mapping_path=str(mapping_path) if mapping_path else None,
         return_state=True,
     )
     if state.is_completed():
@@ -128,13 +141,22 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(NO_LEDGER_SOURCE)
     ledger_url, hr_url = sources
     try:
+        mapping = load_mapping(args.mapping or settings.mapping_path)
+    except ValueError as exc:
+        return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
+    try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
     except (ValueError, OSError) as exc:
         return _fail(f"Ogiltig indata / invalid input: {exc}")
     report = validate_sources(
-        connect_url(ledger_url, "ledger"), connect_url(hr_url, "hr"), plan, month.year, month.month
+        connect_url(ledger_url, "ledger"),
+        connect_url(hr_url, "hr"),
+        plan,
+        month.year,
+        month.month,
+        mapping=mapping,
     )
     input_findings, input_checks = check_inputs(
         plan, inputs, args.kind or plan.report_kind(month.month), str(month)

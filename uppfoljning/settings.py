@@ -22,6 +22,8 @@ class Settings:
     out_dir: Path
     inputs_dir: Path
     prefect_home: Path
+    mapping_path: Path | None
+    """The table and column mapping of the sources (extract.sources), when the warehouse's names differ."""
 
 
 def load_settings() -> Settings:
@@ -32,6 +34,7 @@ def load_settings() -> Settings:
         out_dir=Path(env.get("UPPFOLJNING_OUT", "out")),
         inputs_dir=Path(env.get("UPPFOLJNING_INPUTS", CHECKOUT / "inputs")),
         prefect_home=Path(env.get("PREFECT_HOME", CHECKOUT / ".prefect")),
+        mapping_path=Path(env["UPPFOLJNING_MAPPING"]) if env.get("UPPFOLJNING_MAPPING") else None,
     )
 
 
