@@ -243,11 +243,14 @@ def load_mapping(path: Path | None) -> Mapping:
     try:
         return Mapping.model_validate({} if data is None else data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(file)'}: {error['msg'].removeprefix('Value error, ')}"
-            for error in exc.errors()
-        )
+        problems = "; ".join(_problem(error["loc"], error["msg"]) for error in exc.errors())
         raise ValueError(f"mapping file {path} is invalid: {problems}") from exc
+
+
+def _problem(location: tuple[int | str, ...], message: str) -> str:
+    """One pydantic error as 'hr.tables.sick_leave.colums: Extra inputs are not permitted'."""
+    message = message.removeprefix("Value error, ")
+    return f"{'.'.join(str(part) for part in location)}: {message}" if location else message
 
 
 # --- the contract's tables as the warehouse holds them --------------------------------------------------------
