@@ -166,7 +166,12 @@ def monthly_followup(
     out = Path(out_dir)
     started_at = dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds")
     get_run_logger().info(
-        "period %s, kind %s, ledger %s, hr %s", period, report_kind, redact(ledger_url), redact(hr_url)
+        "period %s, kind %s, ledger %s, hr %s, mapping %s",
+        period,
+        report_kind,
+        redact(ledger_url),
+        redact(hr_url),
+        mapping_path or "(the contract's names)",
     )
 
     report = validate(ledger_url, hr_url, plan, report_month, mapping)
