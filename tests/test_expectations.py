@@ -6,6 +6,7 @@ The report under test is March 2025 (ledger periods 202501..202503; HR periods 2
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -589,6 +590,7 @@ def test_hr_scope_starts_at_the_window_or_january(window: int, month: int, first
 def test_queries_follow_the_gx_conventions(check: Check) -> None:
     assert "{batch}" in check.query  # GX prints a warning to stdout otherwise, and reads the whole table
     assert " JOIN " not in check.query.upper()  # GX substitutes {batch} differently for joins
+    assert not re.search(r"\{batch\}\s+AS\b", check.query)  # GX substitutes "(...) AS subselect" itself
     assert "example_key" in check.query
     # Other tables are placeholders for contract tables of the same source (the runner puts views there).
     source = check.rule.id.split(".")[0]
