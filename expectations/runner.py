@@ -11,8 +11,10 @@ What GX does with a query asset (great_expectations 1.24, read in its source): w
 source's default `create_temp_table=False` the batch is the query's text, no temporary table, so a
 read-only account suffices; `{batch}` becomes `(<view>) AS subselect` (SQLite adds a `SELECT * ... WHERE
 1 = 1` layer, which both databases flatten); the text passes through `sqlalchemy.text()` several times,
-which is why a mapped name may contain neither ':' nor '%' (extract.sources refuses them). An expectation that errors inside GX becomes an `internal.expectation_error` finding: GX reports
-it as `success=False` with an empty result, which must never pass, nor look like bad data.
+which is why a mapped name may contain neither ':' nor '%' (extract.sources refuses them).
+
+An expectation that errors inside GX becomes an `internal.expectation_error` finding: GX reports it as
+`success=False` with an empty result, which must never pass, nor look like bad data.
 """
 
 from __future__ import annotations
