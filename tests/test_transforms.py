@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from transforms.economy import UnmappedAccountError, economy_rows, results, sum_by_row
+from transforms.economy import ROW_KEYS, UnmappedAccountError, economy_rows, results, sum_by_row
 from transforms.investments import InvestmentPlanRow, investment_figures
+from transforms.money import ore, ore_from_mnkr, sek
 from transforms.periods import Month, rolling_window, year_to_date
 from transforms.sick_leave import sjukfranvaro
 from transforms.turnover import personalomsattning
@@ -14,7 +15,8 @@ from transforms.turnover import personalomsattning
 NAMES = {"intakter": "Intäkter", "personalkostnader": "P", "ovriga_driftskostnader": "Ö", "regionbidrag": "R"}
 
 
-def series(intakter: float, personal: float, ovriga: float, bidrag: float) -> pd.Series:
+def series(intakter: int, personal: int, ovriga: int, bidrag: int) -> pd.Series:
+    """Amounts per report row in öre."""
     return pd.Series(
         {
             "intakter": intakter,
@@ -75,7 +77,7 @@ def test_economy_rows_signs_and_forecast() -> None:
 
 
 def test_preliminary_rows_never_reach_sum_by_row_unmapped_accounts_do() -> None:
-    amounts = pd.DataFrame({"account": ["3011", "8500"], "amount": [-1.0, 2.0]})
+    amounts = pd.DataFrame({"account": ["3011", "8500"], "amount_ore": [-100, 200]})
     with pytest.raises(UnmappedAccountError, match="8500"):
         sum_by_row(amounts, {"3011": "intakter", "8500": None}, source="gl_entries")
 
@@ -119,32 +121,153 @@ def test_sjukfranvaro_suppresses_groups_of_ten_or_fewer() -> None:
     assert result["by_age"] == {"-29": None, "30-49": pytest.approx(90 / 2500 * 100), "50-": None}
 
 
+def projects(*rows: tuple[str, str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(project, name, "beslutad", budget) for project, name, budget in rows],
+        columns=["project", "name", "category", "budget_ore"],
+    )
+
+
+def actuals(*rows: tuple[int, str, str | None, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(period, account, "K1", project, amount) for period, account, project, amount in rows],
+        columns=["period", "account", "cost_center", "project", "amount_ore"],
+    )
+
+
+def class_1(account: str) -> bool:
+    return account.startswith("1")
+
+
 def test_investments_default_and_override_forecasts() -> None:
-    projects = pd.DataFrame(
-        {
-            "project": ["P1", "P2"],
-            "name": ["Bredband", "IT"],
-            "category": ["beslutad"] * 2,
-            "budget": [100.0, 50.0],
-        }
-    )
-    actuals = pd.DataFrame(
-        {
-            "period": [202501, 202502, 202502, 202502],
-            "account": ["1110", "1220", "5410", "1220"],
-            "project": ["P1", "P1", "P1", "P2"],
-            "amount": [30.0, 20.0, 99.0, 60.0],
-        }
-    )
     plan_rows = [
-        InvestmentPlanRow("Bredband", "beslutad", 100.0, comment=None, forecast_override=None),
-        InvestmentPlanRow("IT", "reinvestering", 50.0, comment="Över budget", forecast_override=None),
-        InvestmentPlanRow("Saknas", "beslutad", 7.0, comment=None, forecast_override=5.0),
+        InvestmentPlanRow("Bredband", "beslutad", 100, comment=None, forecast_override_ore=None),
+        InvestmentPlanRow("IT", "reinvestering", 50, comment="Över budget", forecast_override_ore=None),
+        InvestmentPlanRow("Saknas", "beslutad", 7, comment=None, forecast_override_ore=5),
     ]
-    result = investment_figures(plan_rows, projects, actuals, lambda a: a.startswith("1"))
+    result = investment_figures(
+        plan_rows,
+        projects(("P1", "Bredband", 100), ("P2", "IT", 50)),
+        actuals(
+            (202501, "1110", "P1", 30),
+            (202502, "1220", "P1", 20),
+            (202502, "5410", "P1", 99),
+            (202502, "1220", "P2", 60),
+        ),
+        class_1,
+    )
     # P1: 30 + 20 on class 1 (the 5410 row is operating cost) = 50; forecast max(50, 100) = 100.
     assert result[0]["actual_ytd"] == 50 and result[0]["forecast_year"] == 100
     # P2: spent 60 > budget 50 -> forecast 60, deviation -10.
     assert result[1]["forecast_year"] == 60 and result[1]["forecast_deviation"] == -10
     # Not in the source: plan budget, nothing spent, the controller's forecast 5 -> deviation 2.
     assert result[2]["project"] is None and result[2]["forecast_deviation"] == 2
+
+
+def test_a_credit_note_lowers_investment_spending() -> None:
+    plan_rows = [
+        InvestmentPlanRow("Bredband", "beslutad", 1_000_000_00, comment=None, forecast_override_ore=None),
+        InvestmentPlanRow("IT", "reinvestering", 500_000_00, comment=None, forecast_override_ore=None),
+    ]
+    result = investment_figures(
+        plan_rows,
+        projects(("P1", "Bredband", 1_000_000_00), ("P2", "IT", 500_000_00)),
+        actuals(
+            (202501, "1110", "P1", 300_000_00),
+            (202502, "1110", "P1", -50_000_00),  # a credit note: goods returned
+            (202502, "1220", "P2", -20_000_00),  # P2's only entry is a credit note (last year's invoice)
+        ),
+        class_1,
+    )
+    # P1: 300 000 - 50 000 = 250 000 SEK spent; forecast max(250 000, 1 000 000) = 1 000 000.
+    assert (result[0]["actual_ytd"], result[0]["forecast_year"]) == (250_000_00, 1_000_000_00)
+    # P2: -20 000 SEK spent; forecast max(-20 000, 500 000) = 500 000, deviation 0.
+    assert (result[1]["actual_ytd"], result[1]["forecast_year"], result[1]["forecast_deviation"]) == (
+        -20_000_00,
+        500_000_00,
+        0,
+    )
+
+
+def test_in_december_the_investment_forecast_is_the_outcome() -> None:
+    plan_rows = [
+        InvestmentPlanRow("Bredband", "beslutad", 100_00, comment=None, forecast_override_ore=None),
+        InvestmentPlanRow("IT", "reinvestering", 100_00, comment="Klart", forecast_override_ore=95_00),
+    ]
+    result = investment_figures(
+        plan_rows,
+        projects(("P1", "Bredband", 100_00), ("P2", "IT", 100_00)),
+        actuals((202512, "1110", "P1", 80_00), (202512, "1110", "P2", 90_00)),
+        class_1,
+        year_closed=True,
+    )
+    # The year is over: forecast = spent. P1 80 (not max(80, 100) = 100), deviation 100 - 80 = 20;
+    # P2 90 (not the controller's 95), deviation 10.
+    assert [(r["forecast_year"], r["forecast_deviation"]) for r in result] == [(80_00, 20_00), (90_00, 10_00)]
+
+
+def test_a_zero_budget_row() -> None:
+    # Övriga driftskostnader has budget rows of 0 only; 500 öre were spent on it.
+    budget = pd.DataFrame(
+        {"account": ["3010", "4010", "5010", "5010", "8910"], "amount_ore": [-1000, 600, 0, 0, -400]}
+    )
+    spent = pd.DataFrame({"account": ["3010", "4010", "5010", "8910"], "amount_ore": [-1000, 600, 500, -400]})
+    mapping = {
+        "3010": "intakter",
+        "4010": "personalkostnader",
+        "5010": "ovriga_driftskostnader",
+        "8910": "regionbidrag",
+    }
+    budget_rows = sum_by_row(budget, mapping, source="budget_entries")
+    rows = economy_rows(
+        actual_ytd=sum_by_row(spent, mapping, source="gl_entries"),
+        budget_year=budget_rows,
+        budget_ytd=budget_rows,
+        adjustments={},
+        names=NAMES,
+    )
+    # budget 0, actual 500: deviation 0 - 500 = -500; forecast 500 + (0 - 0) = 500, deviation -500.
+    assert {k: rows["ovriga_driftskostnader"][k] for k in ROW_KEYS} == {
+        "budget_year": 0,
+        "budget_ytd": 0,
+        "actual_ytd": 500,
+        "deviation_ytd": -500,
+        "forecast_year": 500,
+        "forecast_deviation": -500,
+    }
+    # Result: -(-1000 + 600 + 500 - 400) = 300 öre; budgeted -(-1000 + 600 + 0 - 400) = 800.
+    assert results(rows)["periodresultat"] == 300 and results(rows)["budgeted_result_ytd"] == 800
+
+
+def test_money_is_summed_in_whole_ore_exactly() -> None:
+    # 2 000 000 rows alternating 0.10 and 0.20 SEK: 1 000 000 x 30 öre = 30 000 000 öre = 300 000.00 SEK.
+    # In binary floats 0.1 + 0.2 + ... drifts (0.1 is 0.1000000000000000055...); in öre it cannot.
+    many = pd.DataFrame({"account": ["4010"] * 2_000_000, "amount_ore": [10, 20] * 1_000_000})
+    # Plus a sum over millions of SEK: 3 rows of 3 333 333.33 SEK = 9 999 999.99 SEK.
+    big = pd.DataFrame({"account": ["5010"] * 3, "amount_ore": [333_333_333] * 3})
+    sums = sum_by_row(
+        pd.concat([many, big]),
+        {"4010": "personalkostnader", "5010": "ovriga_driftskostnader"},
+        source="gl_entries",
+    )
+    assert int(sums["personalkostnader"]) == 30_000_000
+    assert int(sums["ovriga_driftskostnader"]) == 999_999_999
+    assert sek(999_999_999) == 9_999_999.99 and repr(sek(999_999_999)) == "9999999.99"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (1234.56, 123456),  # the binary product 1234.56 * 100 is 123455.99999999999
+        (-3_000_000, -300_000_000),
+        (0.29, 29),  # 0.29 * 100 is 28.999999999999996
+        (70_000_000.1, 7_000_000_010),
+    ],
+)
+def test_sek_as_typed_becomes_exact_ore(typed: float, expected: int) -> None:
+    assert ore(typed) == expected
+
+
+def test_plan_mnkr_becomes_exact_ore() -> None:
+    assert ore_from_mnkr(0.6) == 60_000_000  # 0.6 mnkr = 600 000.00 SEK
+    assert ore_from_mnkr(-440) == -44_000_000_000

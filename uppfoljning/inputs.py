@@ -7,6 +7,7 @@ comment is an error, because the forecast sent to the board must be explainable 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -30,15 +31,26 @@ class Assessment(_Strict):
     comment: str = Field(min_length=1)
 
 
+def _whole_ore(value: float | None) -> float | None:
+    """SEK with at most two decimals: the pipeline counts whole öre and must not round an input silently."""
+    if value is not None and Decimal(str(value)) != Decimal(str(value)).quantize(Decimal("0.01")):
+        raise ValueError(f"{value} has more than two decimals (amounts are SEK to the öre)")
+    return value
+
+
 class ForecastAdjustment(_Strict):
     row: Literal["intakter", "personalkostnader", "ovriga_driftskostnader", "regionbidrag"]
     amount_sek: float
     comment: str = Field(min_length=1)
 
+    _two_decimals = field_validator("amount_sek")(_whole_ore)
+
 
 class InvestmentInput(_Strict):
     comment: str | None = None
     forecast_sek: float | None = None
+
+    _two_decimals = field_validator("forecast_sek")(_whole_ore)
 
 
 class Inputs(_Strict):
