@@ -11,6 +11,7 @@ from transforms.money import ore, ore_from_mnkr, sek
 from transforms.periods import Month, rolling_window, year_to_date
 from transforms.sick_leave import sjukfranvaro
 from transforms.turnover import personalomsattning
+from uppfoljning.errors import DataError
 
 NAMES = {"intakter": "Intäkter", "personalkostnader": "P", "ovriga_driftskostnader": "Ö", "regionbidrag": "R"}
 
@@ -37,8 +38,9 @@ def test_rolling_window_crosses_the_year() -> None:
 
 @pytest.mark.parametrize("text", ["2025-13", "2025-2", "202502", "abcd-ef", ""])
 def test_bad_period_is_named(text: str) -> None:
-    with pytest.raises(ValueError, match="period"):
+    with pytest.raises(DataError, match="YYYY-MM") as raised:
         Month.parse(text)
+    assert (raised.value.table, raised.value.key) == ("--period", repr(text))
 
 
 def test_economy_rows_signs_and_forecast() -> None:
@@ -76,10 +78,16 @@ def test_economy_rows_signs_and_forecast() -> None:
     assert figures["prognos_budgetavvikelse"] == 8
 
 
-def test_preliminary_rows_never_reach_sum_by_row_unmapped_accounts_do() -> None:
+def test_an_unmapped_account_is_a_data_error_naming_table_key_and_rule() -> None:
     amounts = pd.DataFrame({"account": ["3011", "8500"], "amount_ore": [-100, 200]})
-    with pytest.raises(UnmappedAccountError, match="8500"):
+    with pytest.raises(UnmappedAccountError) as raised:
         sum_by_row(amounts, {"3011": "intakter", "8500": None}, source="gl_entries")
+    assert isinstance(raised.value, DataError)
+    assert (raised.value.table, raised.value.key, raised.value.rule) == (
+        "gl_entries",
+        "account 8500",
+        "ledger.account_mapped",
+    )
 
 
 @pytest.mark.parametrize(

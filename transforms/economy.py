@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from transforms.forecast import budget_based_forecast
+from uppfoljning.errors import DataError
 from uppfoljning.plan import PNL_ROWS
 
 ECONOMY_ROWS = (*PNL_ROWS, "regionbidrag")
@@ -26,7 +27,7 @@ RESULT_KEYS = (
 )
 
 
-class UnmappedAccountError(ValueError):
+class UnmappedAccountError(DataError):
     """An account with amounts that maps to no report row (validation should have stopped the run)."""
 
 
@@ -38,7 +39,13 @@ def sum_by_row(amounts: pd.DataFrame, row_of_account: Mapping[str, str | None], 
     rows = amounts["account"].map(row_of_account)
     unmapped = sorted(amounts.loc[rows.isna(), "account"].unique())
     if unmapped:
-        raise UnmappedAccountError(f"{source}: accounts {', '.join(unmapped)} map to no report row")
+        raise UnmappedAccountError(
+            table=source,
+            key=f"account {', '.join(unmapped)}",
+            rule="ledger.account_mapped",
+            problem="the account maps to no report row of the plan",
+            fix="Rebook the entries on a mapped account, or add the account to a report row in the plan file.",
+        )
     sums = amounts.groupby(rows)["amount_ore"].sum()
     return sums.reindex(list(ECONOMY_ROWS), fill_value=0).astype("int64")
 

@@ -119,6 +119,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from expectations.inputs import check_inputs
     from expectations.runner import validate_sources
     from transforms.periods import Month
+    from uppfoljning.errors import DataError
     from uppfoljning.inputs import load_inputs
     from uppfoljning.plan import load_plan
     from uppfoljning.settings import connect_url
@@ -131,7 +132,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
-    except (ValueError, OSError) as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig indata / invalid input: {exc}")
     report = validate_sources(
         connect_url(ledger_url, "ledger"), connect_url(hr_url, "hr"), plan, month.year, month.month
