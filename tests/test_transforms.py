@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
+from extract.hr import SICK_GROUP_COLUMNS, HrExtract
+from extract.ledger import LedgerExtract
 from transforms.economy import ROW_KEYS, UnmappedAccountError, economy_rows, results, sum_by_row
+from transforms.figures import build_figures
 from transforms.investments import InvestmentPlanRow, investment_figures
 from transforms.money import ore, ore_from_mnkr, sek
 from transforms.periods import Month, rolling_window, year_to_date
 from transforms.sick_leave import sjukfranvaro
 from transforms.turnover import personalomsattning
 from uppfoljning.errors import DataError
+from uppfoljning.inputs import Inputs
+from uppfoljning.plan import load_plan
 
 NAMES = {"intakter": "Intäkter", "personalkostnader": "P", "ovriga_driftskostnader": "Ö", "regionbidrag": "R"}
 
@@ -97,12 +104,19 @@ def test_an_unmapped_account_is_a_data_error_naming_table_key_and_rule() -> None
         (3, [20, 20, 20, 20, 20, 20, 30, 30, 30, 30, 30, 30], 12.0),  # mean 25 -> 3/25 = 12 %
         (1, [10] * 12, None),  # ten employees: suppressed
         (1, [11] * 12, 100 / 11),  # eleven: shown
+        (1, [10] * 6 + [11] * 6, 100 / 10.5),  # mean 10.5 is more than ten: shown
+        (0, [0] * 12, None),  # nobody (an empty source): suppressed, not a division by zero
     ],
 )
 def test_personalomsattning(leavers: int, headcounts: list[int], expected: float | None) -> None:
     result = personalomsattning(leavers, headcounts, max_suppressed_size=10)
-    assert result["value"] == (pytest.approx(expected) if expected is not None else None)
-    assert result["numerator"] == leavers
+    if expected is None:
+        # The numerator and denominator would give the figure away: withheld with it.
+        assert result == {"value": None, "numerator": None, "denominator": None, "suppressed": True}
+    else:
+        assert result["value"] == pytest.approx(expected, rel=1e-12)
+        assert (result["numerator"], result["suppressed"]) == (leavers, False)
+        assert result["denominator"] == pytest.approx(sum(headcounts) / 12, rel=1e-12)
 
 
 def groups(rows: list[tuple[str, str, int, float, float, float]]) -> pd.DataFrame:
@@ -279,3 +293,71 @@ def test_sek_as_typed_becomes_exact_ore(typed: float, expected: int) -> None:
 def test_plan_mnkr_becomes_exact_ore() -> None:
     assert ore_from_mnkr(0.6) == 60_000_000  # 0.6 mnkr = 600 000.00 SEK
     assert ore_from_mnkr(-440) == -44_000_000_000
+
+
+@pytest.mark.parametrize(("persons", "shown"), [(10, False), (11, True)])
+def test_sjukfranvaro_of_a_whole_office_of_ten_or_fewer_is_withheld(persons: int, shown: bool) -> None:
+    # K 30-49 with `persons` - 6 persons and M 50- with 6; 2000 scheduled hours, 100 sick, 40 of them long.
+    frame = groups([("K", "30-49", persons - 6, 1000.0, 60.0, 40.0), ("M", "50-", 6, 1000.0, 40.0, 0.0)])
+    result = sjukfranvaro(frame, frame, age_labels=["-29", "30-49", "50-"], max_suppressed_size=10)
+    if not shown:
+        # Ten persons in all: nothing, not even the headline, the YTD or the long-term share.
+        assert result["value"] is None and result["value_ytd"] is None
+        assert result["long_term_share"] is None and result["long_term_share_ytd"] is None
+        assert result["persons"] is None
+        assert (result["suppressed"], result["suppressed_ytd"]) == (True, True)
+    else:
+        # 100 / 2000 = 5 %; long-term 40 / 100 = 40 %; 11 persons.
+        assert result["value"] == pytest.approx(5.0, rel=1e-12)
+        assert result["long_term_share"] == pytest.approx(40.0, rel=1e-12)
+        assert (result["persons"], result["suppressed"]) == (11, False)
+    assert result["by_sex"] == {"K": None, "M": None}  # 4 or 5 and 6 persons: suppressed either way
+
+
+def test_figures_from_empty_extracts() -> None:
+    # No row for the window at all (a new source, or a month not loaded): every amount 0, the investments
+    # from the plan, and no employee figure (no one to count is fewer than eleven).
+    plan = load_plan()
+    ledger = LedgerExtract(
+        actuals=pd.DataFrame(columns=["period", "account", "cost_center", "project", "amount_ore"]),
+        budget=pd.DataFrame(columns=["period", "account", "cost_center", "amount_ore"]),
+        projects=pd.DataFrame(columns=["project", "name", "category", "budget_ore"]),
+        cost_centers=pd.DataFrame(columns=["cost_center", "name", "parent"]),
+    )
+    empty_groups = pd.DataFrame(columns=SICK_GROUP_COLUMNS)
+    hr = HrExtract(headcounts=[0] * 12, leavers=0, sick_rolling=empty_groups, sick_ytd=empty_groups)
+    figures = build_figures(
+        plan,
+        Inputs(year=2025),
+        Month(2025, 4),
+        "ur1",
+        ledger,
+        hr,
+        {"status": "passed", "checks_run": 0, "checks": []},
+        generated_at=dt.datetime(2025, 5, 8, 6, 0),
+    )
+    economy = figures["economy"]
+    assert all(value == 0 for row in economy["rows"].values() for key, value in row.items() if key != "name")
+    assert economy["periodresultat"] == 0 and economy["prognos_budgetavvikelse"] == 0
+    bredband = figures["investments"][0]
+    # The plan's 10 mnkr; nothing spent; default forecast max(0, 10 000 000) = 10 000 000.
+    assert (
+        bredband["project"],
+        bredband["budget_year"],
+        bredband["actual_ytd"],
+        bredband["forecast_year"],
+    ) == (
+        None,
+        10_000_000.0,
+        0.0,
+        10_000_000.0,
+    )
+    turnover, sick = figures["indicators"]["personalomsattning"], figures["indicators"]["sjukfranvaro"]
+    assert (turnover["value"], turnover["numerator"], turnover["suppressed"], turnover["met"]) == (
+        None,
+        None,
+        True,
+        None,
+    )
+    assert (sick["value"], sick["value_ytd"], sick["suppressed"], sick["met"]) == (None, None, True, None)
+    assert sick["by_sex"] == {"K": None, "M": None}
