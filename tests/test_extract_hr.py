@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from extract.hr import SICK_GROUP_COLUMNS, HrExtract, extract_hr
-from tests.databases import database_url  # noqa: F401  (a fixture: used as a test parameter)
+from tests.databases import database_url, empty_source  # noqa: F401  (database_url: a fixture)
 from tests.pg import pg_url_factory  # noqa: F401  (needed by database_url)
 from transforms.periods import Month, rolling_window, year_to_date
 from uppfoljning.plan import load_plan
-from uppfoljning.sources import create_source_tables, employees, employments, scheduled_hours, sick_leave
+from uppfoljning.sources import employees, employments, scheduled_hours, sick_leave
 
 D = dt.date
 APRIL = Month(2025, 4)
@@ -26,10 +26,8 @@ APRIL = Month(2025, 4)
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:  # noqa: F811
-    engine = sa.create_engine(database_url)
-    create_source_tables(engine, engine)
-    yield engine
-    engine.dispose()
+    with empty_source(database_url) as engine:
+        yield engine
 
 
 def insert(engine: sa.Engine, table: sa.Table, rows: list[dict[str, object]]) -> None:

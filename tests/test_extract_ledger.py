@@ -13,13 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from extract.ledger import LedgerExtract, extract_ledger
-from tests.databases import database_url  # noqa: F401  (a fixture: used as a test parameter)
+from tests.databases import database_url, empty_source  # noqa: F401  (database_url: a fixture)
 from tests.pg import pg_url_factory  # noqa: F401  (needed by database_url)
 from transforms.periods import Month
 from uppfoljning.sources import (
     budget_entries,
     cost_centers,
-    create_source_tables,
     gl_entries,
     investment_projects,
 )
@@ -29,10 +28,8 @@ APRIL = Month(2025, 4)
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:  # noqa: F811
-    engine = sa.create_engine(database_url)
-    create_source_tables(engine, engine)
-    yield engine
-    engine.dispose()
+    with empty_source(database_url) as engine:
+        yield engine
 
 
 def gl(
