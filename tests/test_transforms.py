@@ -43,6 +43,14 @@ def test_rolling_window_crosses_the_year() -> None:
     assert str(year_to_date(Month(2025, 2)).first) == "2025-01"
 
 
+def test_leap_year_february_ends_on_the_29th() -> None:
+    # 2024 is a leap year (divisible by 4, not a century): February's month-end is the 29th; 2025's the 28th.
+    window = rolling_window(Month(2024, 3), 2)
+    assert [str(d) for d in window.month_ends] == ["2024-02-29", "2024-03-31"]
+    assert str(Month(2025, 2).last_day) == "2025-02-28"
+    assert str(Month(2100, 2).last_day) == "2100-02-28"  # a century not divisible by 400: no leap day
+
+
 @pytest.mark.parametrize("text", ["2025-13", "2025-2", "202502", "abcd-ef", ""])
 def test_bad_period_is_named(text: str) -> None:
     with pytest.raises(DataError, match="YYYY-MM") as raised:
