@@ -209,6 +209,7 @@ def monthly_followup(
         ledger = _checked(extract_ledger_stage(ledger_url, plan, report_month))
         hr = _checked(extract_hr_stage(hr_url, plan, report_month))
         figures = _checked(compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality))
+        version, is_new = publish_stage(out, figures, plan)
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         return _blocked(
@@ -218,7 +219,6 @@ def monthly_followup(
     except Exception:
         record_stage(out, period, _record(started_at, report_kind, "failed", None, data_quality, report))
         raise
-    version, is_new = publish_stage(out, figures, plan)
     outcome = "published" if is_new else "unchanged"
     record_stage(out, period, _record(started_at, report_kind, outcome, version, data_quality, report))
     _summary_artifact(figures)
