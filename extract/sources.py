@@ -24,6 +24,8 @@ import sqlalchemy as sa
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from uppfoljning.errors import DataError
+
 __all__ = [
     "HR_TABLES",
     "LEDGER_TABLES",
@@ -232,19 +234,23 @@ class Mapping(_Strict):
 
 
 def load_mapping(path: Path | None) -> Mapping:
-    """Read a mapping file; without one, the contract's own names. Raises ValueError naming the file and
+    """Read a mapping file; without one, the contract's own names. Raises DataError naming the file and
     every problem (a typo in a table or column name, an unknown key, a name that cannot be used)."""
     if path is None:
         return Mapping()
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"mapping file {path} cannot be read: {exc}") from exc
+        raise _mapping_error(path, f"cannot be read: {exc}") from exc
     try:
         return Mapping.model_validate({} if data is None else data)
     except ValidationError as exc:
         problems = "; ".join(_problem(error["loc"], error["msg"]) for error in exc.errors())
-        raise ValueError(f"mapping file {path} is invalid: {problems}") from exc
+        raise _mapping_error(path, f"is invalid: {problems}") from exc
+
+
+def _mapping_error(path: Path, problem: str) -> DataError:
+    return DataError(table=f"mapping file {path}", key="the file", rule="mapping.valid", problem=problem)
 
 
 def _problem(location: tuple[int | str, ...], message: str) -> str:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from extract.sources import load_mapping
+from uppfoljning.errors import DataError
 from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
@@ -100,7 +101,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
     mapping_path = args.mapping or settings.mapping_path
     try:  # a broken mapping is refused before anything runs (the flow reads the file again)
         load_mapping(mapping_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
@@ -142,13 +143,13 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     ledger_url, hr_url = sources
     try:
         mapping = load_mapping(args.mapping or settings.mapping_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
-    except (ValueError, OSError) as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig indata / invalid input: {exc}")
     report = validate_sources(
         connect_url(ledger_url, "ledger"),
