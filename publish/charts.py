@@ -40,8 +40,8 @@ GREY = "#8a8a8a"  # the budget and target lines: light, dashed
 DEVIATION = "#6b7a99"
 STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans",
-    "font.size": 8.5,
-    "axes.titlesize": 9,
+    "font.size": 9,
+    "axes.titlesize": 9.5,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.spines.top": False,
@@ -52,7 +52,7 @@ STYLE: dict[str, Any] = {
     "xtick.color": "#333333",
     "ytick.color": "#333333",
     "legend.frameon": False,
-    "legend.fontsize": 8,
+    "legend.fontsize": 8.5,
     "svg.fonttype": "none",
 }
 
@@ -128,7 +128,7 @@ def economy_chart(series: EconomySeries) -> Chart:
     months = list(range(1, 13))
     done = list(range(1, series.month + 1))
     deviation = [b - a for b, a in zip(budget_cum, actual_cum, strict=False)]
-    fig = _figure(height_mm=92, right_mm=22, hspace=0.32)  # room right of December for the end labels
+    fig = _figure(height_mm=95, right_mm=22, hspace=0.42)  # room right of December for the end labels
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1.7, 1]})
     top.plot(months, _mn(budget_cum), color=GREY, linestyle="--", linewidth=1.4, label="Budget, periodiserad")
     top.plot(done, _mn(actual_cum), color=INK, linewidth=2, marker="o", markersize=3.5, label="Utfall")
@@ -156,7 +156,7 @@ def economy_chart(series: EconomySeries) -> Chart:
             textcoords="offset points",
             ha="left",
             va="center",
-            fontsize=7.5,
+            fontsize=8,
         )
     top.set_title("Ackumulerad nettokostnad, mnkr")
     top.set_ylim(bottom=0)
@@ -167,7 +167,7 @@ def economy_chart(series: EconomySeries) -> Chart:
     low, high = min(0.0, *_mn(deviation)), max(0.0, *_mn(deviation))
     pad = max(high - low, 0.5) * 0.3  # room for the value label on the side the bars point to
     bottom.set_ylim(low - pad if low < 0 else 0, high + pad if high > 0 or low == 0 else 0)
-    bottom.set_title("Ackumulerad avvikelse mot budget, mnkr (positivt = lägre kostnad än budget)")
+    _titles(bottom, "Ackumulerad avvikelse mot budget, mnkr", "Positivt värde = lägre kostnad än budget")
     _month_axis(bottom)
     for axes in (top, bottom):
         _grid(axes)
@@ -190,7 +190,7 @@ def forecast_path_chart(points: Sequence[ReportPoint], year: int) -> Chart:
         for p in points
         if p.prognos_budgetavvikelse is not None
     ]
-    fig = _figure(height_mm=52)
+    fig = _figure(height_mm=55, top_mm=10)
     axes = fig.subplots()
     axes.axhline(0, color="#333333", linewidth=0.8)
     if known:
@@ -200,7 +200,7 @@ def forecast_path_chart(points: Sequence[ReportPoint], year: int) -> Chart:
         low, high = min(0.0, *(v for _, v in known)), max(0.0, *(v for _, v in known))
         margin = max(high - low, 1.0) * 0.25
         axes.set_ylim(low - margin, high + margin)
-    axes.set_title("Prognostiserad budgetavvikelse för helåret, mnkr (positivt = bättre än budget)")
+    _titles(axes, "Prognostiserad budgetavvikelse för helåret, mnkr", "Positivt värde = bättre än budget")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 1)))
     axes.yaxis.set_major_locator(MaxNLocator(5))
     _month_axis(axes)
@@ -216,21 +216,12 @@ def forecast_path_chart(points: Sequence[ReportPoint], year: int) -> Chart:
 @_styled
 def indicators_chart(points: Sequence[ReportPoint], specs: Sequence[IndicatorSpec], year: int) -> Chart:
     """Each indicator over the months available, against its target line, side by side."""
-    fig = _figure(height_mm=58, wspace=0.22)
+    fig = _figure(height_mm=60, top_mm=10, wspace=0.22)
     panels = fig.subplots(1, len(specs))
     for axes, spec in zip(panels, specs, strict=True):
         values = [(int(p.period[5:]), getattr(p, spec.key)) for p in points]
         known = [(m, v) for m, v in values if v is not None]
         axes.axhline(spec.target, color=GREY, linestyle="--", linewidth=1.3)
-        axes.text(
-            12.4,
-            spec.target,
-            f"Mål {_target_words(spec)}",
-            ha="right",
-            va="bottom",
-            fontsize=7.5,
-            color="#444444",
-        )
         if known:
             # A suppressed month is a gap, not a zero: plot runs of consecutive known months.
             axes.plot(
@@ -252,7 +243,8 @@ def indicators_chart(points: Sequence[ReportPoint], specs: Sequence[IndicatorSpe
         # At least ±30 % of the target around it, so that a tenth of a percent does not look like a leap.
         span = max(high - low, spec.target * 0.3, 0.5)
         axes.set_ylim(max(0.0, low - span * 0.5), high + span * 0.5)
-        axes.set_title(f"{spec.name}, %")
+        # The target is named under the title, not on its line, where it would collide with values near it.
+        _titles(axes, f"{spec.name}, %", f"Streckad linje: mål {_target_words(spec)}")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 1)))
         axes.yaxis.set_major_locator(MaxNLocator(5))
         _month_axis(axes, every=2)
@@ -346,14 +338,16 @@ def _mn(values: Sequence[float]) -> list[float]:
     return [v / 1e6 for v in values]
 
 
-def _figure(height_mm: float, *, right_mm: float = 3, hspace: float = 0.2, wspace: float = 0.2) -> Figure:
+def _figure(
+    height_mm: float, *, right_mm: float = 3, top_mm: float = 6, hspace: float = 0.2, wspace: float = 0.2
+) -> Figure:
     """A figure the text width wide with fixed margins in millimetres.
 
     Fixed margins instead of matplotlib's constrained layout, which measures every label in an extra
     drawing pass: the same look at half the time, and the charts' frames line up from month to month.
     """
     fig = Figure(figsize=(TEXT_WIDTH_MM / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=DPI)
-    left, top, bottom = 13, 6, 7  # mm: room for the y tick labels, the panel title, the month names
+    left, top, bottom = 13, top_mm, 7  # mm: room for the y tick labels, the panel title, the month names
     fig.subplots_adjust(
         left=left / TEXT_WIDTH_MM,
         right=1 - right_mm / TEXT_WIDTH_MM,
@@ -370,6 +364,12 @@ def _month_axis(axes: Axes, every: int = 1) -> None:
     axes.set_xticks(range(1, 13, every), [month_abbr(m) for m in range(1, 13, every)])
 
 
+def _titles(axes: Axes, title: str, subtitle: str) -> None:
+    """A bold panel title with a plain line under it that says how to read the panel."""
+    axes.set_title(title, pad=13)
+    axes.text(0, 1.025, subtitle, transform=axes.transAxes, fontsize=8, color="#444444")
+
+
 def _grid(axes: Axes) -> None:
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
 
@@ -384,15 +384,15 @@ def _label(axes: Axes, x: float, y: float, text: str, where: str) -> None:
         textcoords="offset points",
         ha="center" if x < 12 else "right",
         va="bottom" if above else "top",
-        fontsize=7.5,
+        fontsize=8,
         color="#222222",
     )
 
 
 def _chart(fig: Figure, key: str, caption: str, alt: str) -> Chart:
     buffer = io.BytesIO()
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
     # No software/date metadata: the same figures give the same bytes.
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    width, height = (round(v * DPI) for v in fig.get_size_inches())
+    width, height = canvas.get_width_height()
     return Chart(key=key, caption=caption, alt=alt, png=buffer.getvalue(), width_px=width, height_px=height)

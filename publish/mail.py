@@ -34,6 +34,7 @@ from publish.render import build_environment, chart_view, document_title
 from uppfoljning.plan import Plan
 
 EMAIL_WIDTH_PX = 600  # the width every mail client shows without scrolling
+CHART_WIDTH_PX = 584  # the charts nearly full width: their text is set for A4, small at email size
 CORRECTION_MARK = "<!-- rattelse -->"
 CORRECTION_PREFIX = "Rättelse: "
 PDF_TYPE = ("application", "pdf")
@@ -80,7 +81,7 @@ def build_email(
         Attachment(attachment_name(figures, "xlsx"), workbook, *XLSX_TYPE),
     ]
     cids = {chart.key: _content_id(figures, chart.key) for chart in charts}
-    views = [chart_view(chart, f"cid:{cids[chart.key][1:-1]}", EMAIL_WIDTH_PX) for chart in charts]
+    views = [chart_view(chart, f"cid:{cids[chart.key][1:-1]}", CHART_WIDTH_PX) for chart in charts]
     env = build_environment()
     context = {
         "f": figures,
@@ -95,7 +96,6 @@ def build_email(
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = document_title(figures)
     message["Date"] = format_datetime(dt.datetime.fromisoformat(figures["generated_at"]))
-    message["Content-Language"] = "sv"
     message["X-Uppfoljning-Period"] = figures["period"]
     message["X-Uppfoljning-Version"] = str(figures["version"])
     message.set_content(env.get_template("email/summary.txt.j2").render(**context), subtype="plain")
@@ -110,6 +110,8 @@ def build_email(
         message.add_attachment(
             attachment.content, attachment.maintype, attachment.subtype, filename=attachment.filename
         )
+    # Last: turning the message into multipart moves every Content-* header into the first subpart.
+    message["Content-Language"] = "sv"
     return message
 
 
