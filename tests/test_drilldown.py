@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from transforms.drilldown import UnmappedDrilldownAccount, build_drilldown
+from transforms.drilldown import build_drilldown
+from transforms.economy import UnmappedAccountError
 
 ROWS = {
     "3010": "intakter",
@@ -139,7 +140,9 @@ def test_monthly_series_per_row_and_netto_for_the_whole_year(february) -> None: 
 
 def test_unmapped_account_is_named() -> None:
     bad = actuals([(202501, "8100", "A", None, 100)])
-    with pytest.raises(UnmappedDrilldownAccount, match="actuals: accounts 8100 map to no report row"):
+    with pytest.raises(
+        UnmappedAccountError, match="gl_entries, account 8100: the account maps to no report row"
+    ):
         build_drilldown(bad, BUDGET, COST_CENTERS, ROWS, year=2025, month=1)
 
 

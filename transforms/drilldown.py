@@ -12,7 +12,7 @@ Input frames have the shape of the ledger extract:
 - budget: period, account, cost_center, amount_ore: the approved version, all twelve months;
 - cost_centers: cost_center, name, parent (None for the top level).
 Balance-sheet accounts are left out (investments have their own table); an account that maps to no row is
-an error, as it is for the report itself.
+a DataError, as it is for the report itself.
 """
 
 from __future__ import annotations
@@ -22,16 +22,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from transforms.economy import UnmappedAccountError
 from uppfoljning.plan import PNL_ROWS
 
 DRILLDOWN_ROWS = (*PNL_ROWS, "regionbidrag")
 """The economy rows that the ledger feeds directly (netto is the sum of the three P&L rows)."""
 NETTO = "netto"
 VALUE_COLUMNS = ("actual_ytd", "budget_ytd", "deviation_ytd", "budget_year")
-
-
-class UnmappedDrilldownAccount(ValueError):
-    """An account with amounts that maps to no report row."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +63,9 @@ def build_drilldown(
     """Split every economy row by cost centre and by account, month by month (see the module doc)."""
     months = tuple(year * 100 + m for m in range(1, month + 1))
     lookup = row_of_account.get if isinstance(row_of_account, Mapping) else row_of_account
-    actual_lines = _pnl_lines(actuals[actuals["period"].isin(months)], lookup, "actuals")
+    actual_lines = _pnl_lines(actuals[actuals["period"].isin(months)], lookup, "gl_entries")
     budget_lines = _pnl_lines(
-        budget[budget["period"].between(year * 100 + 1, year * 100 + 12)], lookup, "budget"
+        budget[budget["period"].between(year * 100 + 1, year * 100 + 12)], lookup, "budget_entries"
     )
 
     names = cost_centers.set_index("cost_center")["name"].to_dict()
@@ -92,12 +89,19 @@ def _text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), None)
 
 
-def _pnl_lines(frame: pd.DataFrame, lookup: Callable[[str], str | None], source: str) -> pd.DataFrame:
-    """The frame's P&L lines with their report row; balance-sheet lines dropped, unmapped ones refused."""
+def _pnl_lines(frame: pd.DataFrame, lookup: Callable[[str], str | None], table: str) -> pd.DataFrame:
+    """The frame's P&L lines with their report row; balance-sheet lines dropped, unmapped ones refused
+    as the economy rows refuse them (the figures would have stopped the run first)."""
     rows = frame["account"].map(lookup)
     unmapped = sorted(frame.loc[rows.isna(), "account"].unique())
     if unmapped:
-        raise UnmappedDrilldownAccount(f"{source}: accounts {', '.join(unmapped)} map to no report row")
+        raise UnmappedAccountError(
+            table=table,
+            key=f"account {', '.join(unmapped)}",
+            rule="ledger.account_mapped",
+            problem="the account maps to no report row of the plan",
+            fix="Rebook the entries on a mapped account, or add the account to a report row in the plan file.",
+        )
     lines = frame.assign(row=rows)
     lines = lines[lines["row"].isin(DRILLDOWN_ROWS)]
     return lines[["row", "period", "account", "cost_center", "amount_ore"]].astype({"amount_ore": "int64"})
