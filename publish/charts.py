@@ -397,7 +397,9 @@ def _chart(fig: Figure, key: str, caption: str, alt: str) -> Chart:
     # Opaque RGB, not matplotlib's RGBA: WeasyPrint splits an alpha channel into a second image (a soft
     # mask) and compresses both again, so RGB halves the chart cost of every PDF and shrinks the email.
     # Pillow writes no date or software chunk: the same figures give the same bytes.
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert(
+        "RGB"
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return Chart(key=key, caption=caption, alt=alt, png=buffer.getvalue(), width_px=width, height_px=height)

@@ -12,15 +12,8 @@ import openpyxl
 import pytest
 
 from tests.test_demo import _read_tables, _same, _sick_leave, _turnover
+from tests.test_package_end_to_end import PACKAGE, ROW_LABELS
 
-PACKAGE = ("figures.json", "report.html", "report.pdf", "report.xlsx", "email.eml", "manifest.json")
-ROW_LABELS = {
-    "intakter": "Intäkter",
-    "personalkostnader": "Personalkostnader",
-    "ovriga_driftskostnader": "Övriga driftskostnader",
-    "netto": "Nettokostnad",
-    "regionbidrag": "Regionbidrag",
-}
 # The calendar of domain §1 (months not listed are månadsrapporter).
 EXPECTED_KINDS = {2: "avvikelserapport", 4: "ur1", 8: "ur2", 10: "avvikelserapport", 12: "arsredovisning"}
 

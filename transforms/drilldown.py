@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from transforms.economy import UnmappedAccountError
+from transforms.economy import rows_of_accounts
 from uppfoljning.plan import PNL_ROWS
 
 DRILLDOWN_ROWS = (*PNL_ROWS, "regionbidrag")
@@ -62,10 +62,9 @@ def build_drilldown(
 ) -> Drilldown:
     """Split every economy row by cost centre and by account, month by month (see the module doc)."""
     months = tuple(year * 100 + m for m in range(1, month + 1))
-    lookup = row_of_account.get if isinstance(row_of_account, Mapping) else row_of_account
-    actual_lines = _pnl_lines(actuals[actuals["period"].isin(months)], lookup, "gl_entries")
+    actual_lines = _pnl_lines(actuals[actuals["period"].isin(months)], row_of_account, "gl_entries")
     budget_lines = _pnl_lines(
-        budget[budget["period"].between(year * 100 + 1, year * 100 + 12)], lookup, "budget_entries"
+        budget[budget["period"].between(year * 100 + 1, year * 100 + 12)], row_of_account, "budget_entries"
     )
 
     names = cost_centers.set_index("cost_center")["name"].to_dict()
@@ -89,20 +88,12 @@ def _text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), None)
 
 
-def _pnl_lines(frame: pd.DataFrame, lookup: Callable[[str], str | None], table: str) -> pd.DataFrame:
+def _pnl_lines(
+    frame: pd.DataFrame, row_of_account: Callable[[str], str | None] | Mapping[str, str | None], table: str
+) -> pd.DataFrame:
     """The frame's P&L lines with their report row; balance-sheet lines dropped, unmapped ones refused
     as the economy rows refuse them (the figures would have stopped the run first)."""
-    rows = frame["account"].map(lookup)
-    unmapped = sorted(frame.loc[rows.isna(), "account"].unique())
-    if unmapped:
-        raise UnmappedAccountError(
-            table=table,
-            key=f"account {', '.join(unmapped)}",
-            rule="ledger.account_mapped",
-            problem="the account maps to no report row of the plan",
-            fix="Rebook the entries on a mapped account, or add the account to a report row in the plan file.",
-        )
-    lines = frame.assign(row=rows)
+    lines = frame.assign(row=rows_of_accounts(frame, row_of_account, source=table))
     lines = lines[lines["row"].isin(DRILLDOWN_ROWS)]
     return lines[["row", "period", "account", "cost_center", "amount_ore"]].astype({"amount_ore": "int64"})
 
