@@ -7,38 +7,51 @@ group, and nothing of it may land on disk outside the published, suppressed figu
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.runtime import flow_run
 from prefect.states import Failed, State
+from prefect.tasks import Task
 
+from delivery.changes import changed_figures
+from delivery.ledger import Delivery, open_ledger
+from delivery.recipients import Recipients, check_lists, load_recipients
+from delivery.send import DeliveryFailed, DeliveryReport, deliver_configured
 from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
 from publish.history import earlier_figures
+from publish.lock import PeriodBusy, period_lock
 from publish.manifest import inputs_fingerprint
 from publish.package import build_package
 from publish.run_log import record_run
-from publish.writer import figures_json, next_version, publish
+from publish.run_summary import artifact_key, run_summary_markdown
+from publish.writer import FIGURES_FILE, VERSIONS_DIR, figures_json, next_version, publish
 from transforms.data_quality import data_quality_block
 from transforms.drilldown import build_drilldown
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
 from uppfoljning.errors import DataError
+from uppfoljning.faults import SourceUnreachable, is_transient_database_error
 from uppfoljning.inputs import Inputs, load_inputs
-from uppfoljning.plan import MNKR, Plan, ReportKind, load_plan
-from uppfoljning.settings import connect_url, redact
+from uppfoljning.plan import Plan, ReportKind, load_plan
+from uppfoljning.settings import Settings, SettingsError, connect_url, load_settings, redact
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _engine(url: str, source: str) -> sa.Engine:
@@ -54,6 +67,62 @@ class Blocked:
     """
 
     explanation: str
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Why a run stopped without a bug: an outage or a refusal (sources unreachable after the retries, the
+    mail server refusing, another run holding the period). The explanation is for the operator's terminal;
+    it never contains a password."""
+
+    explanation: str
+
+
+# --- retries --------------------------------------------------------------------------------------------
+def _exception_of(state: State) -> BaseException | None:
+    try:
+        state.result()
+    except BaseException as exc:
+        return exc
+    return None
+
+
+def _transient_source(task: Task[..., Any], task_run: TaskRun, state: State) -> bool:
+    """Retry a stage only when a source database is unreachable now (refused, dropped, restarting)."""
+    exc = _exception_of(state)
+    return exc is not None and is_transient_database_error(exc)
+
+
+def _transient_delivery(task: Task[..., Any], task_run: TaskRun, state: State) -> bool:
+    """Retry the delivery for SMTP 4xx and connection faults, and an unreachable ledger database."""
+    exc = _exception_of(state)
+    if isinstance(exc, DeliveryFailed):
+        return exc.transient
+    return exc is not None and is_transient_database_error(exc)
+
+
+@task(name="na-kallor", persist_result=False, cache_policy=NO_CACHE)
+def reach_sources(ledger_url: str, hr_url: str) -> None:
+    """Open each source once: a transient fault is raised (and retried by the flow's policy); a permanent
+    one (a refused password, a missing database) is left to validation, which names it as bad input."""
+    for url, source in ((ledger_url, "ledger"), (hr_url, "hr")):
+        engine = _engine(url, source)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except Exception as exc:
+            if is_transient_database_error(exc):
+                raise SourceUnreachable(
+                    f"the {source} source {redact(url)} cannot be reached: {_first_line(exc)}"
+                ) from None
+        finally:
+            engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 @task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
@@ -75,6 +144,10 @@ def validate(
         len(report.findings),
         report.seconds_by_suite,
     )
+    if any(f.rule.endswith(".source_reachable") for f in report.critical):
+        # The source answered the probe a moment ago: if it is unreachable now because it went away
+        # (not a wrong password), this raises SourceUnreachable and the stage is retried.
+        reach_sources.fn(ledger_url, hr_url)
     return report
 
 
@@ -156,19 +229,32 @@ def publish_stage(
     ledger: LedgerExtract,
     hr: HrExtract,
     parameters: dict[str, Any],
-) -> tuple[int, bool]:
+    ledger_url: str,
+    force: bool = False,
+) -> tuple[int, bool, dict[str, Any]]:
     """Build the report package with the version number the publisher assigns, then write it atomically.
 
     An unchanged rerun keeps the latest version and renders nothing (publish only restores the top-level
-    files from that version). Returns the version and whether it is new.
+    files from that version), unless `force` asks for a new version anyway. A new version of a period that
+    was already sent carries a `correction` block (what changed since the version sent), shown in its
+    report and its email. Returns the version, whether it is new, and the figures as published.
     """
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
+    if force and not is_new:
+        version, is_new = version + 1, True
     figures = {**figures, "version": version}
+    if is_new:
+        correction = _correction(out_dir, period, version, figures, plan, ledger_url)
+        if correction:
+            figures["correction"] = correction
     if not is_new:
         publish(out_dir, period, version, {"figures.json": figures_json(figures)})
         get_run_logger().info("published %s version %d (unchanged, nothing rendered)", period, version)
-        return version, is_new
+        published = json.loads(
+            (out_dir / period / VERSIONS_DIR / f"v{version}" / FIGURES_FILE).read_text("utf-8")
+        )
+        return version, is_new, published
     drilldown = build_drilldown(
         ledger.actuals,
         ledger.budget,
@@ -203,7 +289,45 @@ def publish_stage(
     get_run_logger().info(
         "published %s version %d (new); seconds by part %s", period, version, package.seconds
     )
-    return version, is_new
+    return version, is_new, figures
+
+
+def _correction(
+    out_dir: Path, period: str, version: int, figures: dict[str, Any], plan: Plan, ledger_url: str
+) -> dict[str, Any] | None:
+    """What changed since the latest version that reached anyone, when there is one (delivery ledger)."""
+    with open_ledger(ledger_url) as ledger:
+        previous = ledger.latest_received_version(period, before=version)
+    if previous is None:
+        return None
+    since, sent_at = previous
+    old = json.loads((out_dir / period / VERSIONS_DIR / f"v{since}" / FIGURES_FILE).read_text("utf-8"))
+    changes = changed_figures(old, figures, plan)
+    return {"since_version": since, "sent_at": sent_at, "changes": [c.as_json() for c in changes]}
+
+
+@task(name="skicka-rapport", persist_result=False, cache_policy=NO_CACHE)
+def send_stage(
+    out_dir: Path, period: str, recipients: Recipients, recipients_source: str, ledger_url: str, outbox: bool
+) -> DeliveryReport:
+    """Deliver the period's latest version to whoever should have it and does not yet (delivery.send)."""
+    settings = load_settings()
+    logger = get_run_logger()
+    report = deliver_configured(
+        smtp=settings.smtp,
+        mail_from=settings.mail_from,
+        ledger_url=ledger_url,
+        out_dir=out_dir,
+        period=period,
+        recipients=recipients,
+        recipients_source=recipients_source,
+        outbox=outbox,
+        flow_run_id=str(flow_run.id) if flow_run.id else None,
+        log=logger.info,
+    )
+    for line in report.lines():
+        logger.info(line)
+    return report
 
 
 @task(name="logga-korning", persist_result=False, cache_policy=NO_CACHE)
@@ -221,40 +345,193 @@ def monthly_followup(
     inputs_path: str | None = None,
     plan_path: str | None = None,
     mapping_path: str | None = None,
+    send: bool = False,
+    force: bool = False,
+    recipients_path: str | None = None,
+    outbox: bool = False,
 ) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
     Returns the published folder, or a Failed state carrying `Blocked` when validation or data the user
-    can fix (a DataError: table, key, rule) stops publication; nothing is written then. Any other
-    exception is a bug or an outage: the run is logged as failed and the exception propagates (the
-    flow fails, its traceback in the log; the command exits 1). Database URLs arrive without passwords (see
-    uppfoljning.settings.split_password): flow parameters are stored by Prefect and shown in its UI.
-    `mapping_path` names the sources' table and column mapping (extract.sources); none: the contract's names.
+    can fix (a DataError: table, key, rule) stops publication; nothing is written then. A Failed state
+    carrying `Stopped` is an outage or a refusal (sources unreachable after the retries, the mail server
+    refusing, the period held by another run). Any other exception is a bug: the run is logged as failed
+    and the exception propagates (the flow fails, its traceback in the log; the command exits 1).
+    Database URLs arrive without passwords (see uppfoljning.settings.split_password): flow parameters are
+    stored by Prefect and shown in its UI. `mapping_path` names the sources' table and column mapping
+    (extract.sources); none: the contract's names.
+
+    `send`: deliver the period's latest version by email after publishing (delivery.send), to the report
+    kind's list in `recipients_path` (default: the settings' recipients file) and to earlier recipients of
+    the period; `outbox`: write the messages into OUT/outbox/ even when a mail server is configured (the
+    demo). `force`: publish a new version even when the figures are unchanged (e.g. after a correction
+    that moves amounts between cost centres, which changes the workbook but no figure).
     """
     try:
+        settings = load_settings()
         report_month = Month.parse(period)
         plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
         inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
         mapping = load_mapping(Path(mapping_path) if mapping_path else None)
-    except DataError as exc:
+        recipients, recipients_file = _recipients(settings, recipients_path, send, outbox)
+    except (DataError, SettingsError) as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
     out = Path(out_dir)
-    started_at = dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds")
-    get_run_logger().info(
-        "period %s, kind %s, ledger %s, hr %s, mapping %s",
+    logger = get_run_logger()
+    logger.info(
+        "period %s, kind %s, ledger %s, hr %s, mapping %s, send %s",
         period,
         report_kind,
         redact(ledger_url),
         redact(hr_url),
         mapping_path or "(the contract's names)",
+        send,
     )
+    run = _Run(period=period, kind=report_kind, send=send)
+    try:
+        with period_lock(
+            out,
+            period,
+            settings.lock_timeout_seconds,
+            owner=f"flow run {flow_run.id}" if flow_run.id else None,
+            on_wait=logger.warning,
+        ):
+            return _locked_run(
+                run,
+                settings=settings,
+                ledger_url=ledger_url,
+                hr_url=hr_url,
+                out=out,
+                plan=plan,
+                inputs=inputs,
+                report_month=report_month,
+                mapping=mapping,
+                parameters={
+                    "period": period,
+                    "report_kind": report_kind,
+                    "ledger_url": redact(ledger_url),
+                    "hr_url": redact(hr_url),
+                    "inputs_path": inputs_path,
+                    "plan_path": plan_path,
+                    "mapping_path": mapping_path,
+                    "out_dir": out_dir,
+                },
+                force=force,
+                recipients=recipients,
+                recipients_file=recipients_file,
+                outbox=outbox,
+            )
+    except PeriodBusy as exc:
+        run.outcome, run.message = "stopped", str(exc)
+        return Failed(message=f"Perioden {period} är upptagen / period busy", data=Stopped(str(exc)))
+    finally:
+        run.artifact(settings.delivery_ledger(out))
 
-    report = validate(ledger_url, hr_url, plan, report_month, mapping)
+
+@dataclass
+class _Run:
+    """What the run's artifact reports, filled in as the run goes."""
+
+    period: str
+    kind: ReportKind
+    send: bool
+    outcome: str = "failed"
+    version: int | None = None
+    validation_status: str | None = None
+    figures: dict[str, Any] | None = None
+    delivery: DeliveryReport | None = None
+    message: str | None = None
+
+    def artifact(self, ledger_url: str) -> None:
+        rows: list[Delivery] = []
+        if self.send and self.version is not None:
+            try:
+                with open_ledger(ledger_url) as ledger:
+                    rows = ledger.deliveries(self.period, self.version)
+            except Exception as exc:  # the artifact must not hide the run's own outcome
+                get_run_logger().warning("delivery ledger unreadable for the artifact: %s", _first_line(exc))
+        create_markdown_artifact(
+            key=artifact_key(self.period),
+            markdown=run_summary_markdown(
+                period=self.period,
+                report_kind=self.kind,
+                outcome=self.outcome,
+                version=self.version,
+                validation_status=self.validation_status,
+                figures=self.figures,
+                deliveries=rows,
+                delivery_lines=self.delivery.lines() if self.delivery else (),
+                message=self.message,
+                send=self.send,
+            ),
+            description=f"Uppföljning {self.period}",
+        )
+
+
+def _recipients(
+    settings: Settings, recipients_path: str | None, send: bool, outbox: bool
+) -> tuple[Recipients | None, str]:
+    """The recipients file, checked before anything runs: an address outside the allowed domains refuses
+    the whole send (exit 2) before any message leaves or anything is published."""
+    if not send:
+        return None, ""
+    path = settings.recipients_file(Path(recipients_path) if recipients_path else None)
+    recipients = load_recipients(path)
+    check_lists(recipients, path)
+    if settings.smtp is not None and not outbox and not settings.mail_from:
+        raise DataError(
+            table="UPPFOLJNING_MAIL_FROM",
+            key="(not set)",
+            rule="delivery.mail_from",
+            problem="a mail server is configured (UPPFOLJNING_SMTP_HOST) but no sender address",
+            fix="Set UPPFOLJNING_MAIL_FROM, e.g. 'Regionkontoret <uppfoljning@regionhalland.se>'.",
+        )
+    return recipients, str(path)
+
+
+def _locked_run(
+    run: _Run,
+    *,
+    settings: Settings,
+    ledger_url: str,
+    hr_url: str,
+    out: Path,
+    plan: Plan,
+    inputs: Inputs,
+    report_month: Month,
+    mapping: Mapping,
+    parameters: dict[str, Any],
+    force: bool,
+    recipients: Recipients | None,
+    recipients_file: str,
+    outbox: bool,
+) -> str | State:
+    period, report_kind = run.period, run.kind
+    started_at = dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds")
+    delays = settings.retry_delays()
+
+    def retried(stage: Task[P, R]) -> Task[P, R]:
+        """The stage with retries for an unreachable source (backoff from the settings)."""
+        return stage.with_options(
+            retries=settings.retries, retry_delay_seconds=delays, retry_condition_fn=_transient_source
+        )
+
+    ledger_url_delivery = settings.delivery_ledger(out)
+    try:
+        retried(reach_sources)(ledger_url, hr_url)
+        report = retried(validate)(ledger_url, hr_url, plan, report_month, mapping)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            record_stage(out, period, _record(started_at, report_kind, "failed", None, None, None))
+            raise
+        return _stopped_unreachable(run, out, started_at, exc, settings)
+    run.validation_status = report.status
     if not report.passed:
         blocked_quality = data_quality_block(report.findings, report.checks_run)
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, blocked_quality, report))
         rules = sorted({f"{f.rule} ({f.table})" for f in report.critical})
+        run.outcome, run.message = "blocked", f"Datakontrollen stoppade publiceringen: {', '.join(rules)}"
         return _blocked(
             f"Datakontrollen stoppade publiceringen: {', '.join(rules)}",
             f"Publiceringen för {period} stoppades av datakontrollen; inget publicerades eller skickades. "
@@ -264,36 +541,82 @@ def monthly_followup(
     input_findings, input_checks = check_inputs(plan, inputs, report_kind, period)
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
+    run.validation_status = data_quality["status"]
     # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
     # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
-        ledger = _checked(extract_ledger_stage(ledger_url, plan, report_month, mapping))
-        hr = _checked(extract_hr_stage(hr_url, plan, report_month, mapping))
+        ledger = _checked(retried(extract_ledger_stage)(ledger_url, plan, report_month, mapping))
+        hr = _checked(retried(extract_hr_stage)(hr_url, plan, report_month, mapping))
         figures = _checked(compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality))
-        parameters = {
-            "period": period,
-            "report_kind": report_kind,
-            "ledger_url": redact(ledger_url),
-            "hr_url": redact(hr_url),
-            "inputs_path": inputs_path,
-            "plan_path": plan_path,
-            "mapping_path": mapping_path,
-            "out_dir": out_dir,
-        }
-        version, is_new = publish_stage(out, figures, plan, inputs, ledger, hr, parameters)
+        version, is_new, published = publish_stage(
+            out, figures, plan, inputs, ledger, hr, parameters, ledger_url_delivery, force
+        )
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
+        run.outcome, run.message = "blocked", f"{exc.rule} ({exc.table})"
         return _blocked(
             f"Data som inte kan användas / unusable data: {exc.rule} ({exc.table})",
             f"Uppgifterna kunde inte användas; inget publicerades. The data could not be used: {exc}",
         )
-    except Exception:
+    except Exception as exc:
+        if is_transient_database_error(exc):
+            return _stopped_unreachable(run, out, started_at, exc, settings, data_quality, report)
         record_stage(out, period, _record(started_at, report_kind, "failed", None, data_quality, report))
         raise
-    outcome = "published" if is_new else "unchanged"
-    record_stage(out, period, _record(started_at, report_kind, outcome, version, data_quality, report))
-    _summary_artifact(figures)
+    run.outcome, run.version, run.figures = ("published" if is_new else "unchanged"), version, published
+    record_stage(out, period, _record(started_at, report_kind, run.outcome, version, data_quality, report))
+    if recipients is None:
+        return str(out / period)
+    try:
+        run.delivery = send_stage.with_options(
+            retries=settings.retries, retry_delay_seconds=delays, retry_condition_fn=_transient_delivery
+        )(out, period, recipients, recipients_file, ledger_url_delivery, outbox)
+    except DataError as exc:
+        run.message = str(exc)
+        return _blocked(
+            "Utskicket vägrades / the send was refused", f"Utskicket vägrades; inget skickades. {exc}"
+        )
+    except (DeliveryFailed, SourceUnreachable) as exc:
+        run.outcome, run.message = "stopped", str(exc)
+        return Failed(
+            message="Utskicket misslyckades / the delivery failed",
+            data=Stopped(_delivery_text(exc, out, period)),
+        )
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        run.outcome, run.message = "stopped", f"the delivery ledger cannot be reached: {_first_line(exc)}"
+        return Failed(
+            message="Leveransloggen kan inte nås / delivery ledger unreachable", data=Stopped(run.message)
+        )
     return str(out / period)
+
+
+def _delivery_text(exc: BaseException, out: Path, period: str) -> str:
+    return (
+        f"{exc} Rapporten är publicerad under {out / period}; en ny körning med --send (eller "
+        f"`uppfoljning send --period {period}`) skickar till dem som inte har fått den. / The report is "
+        "published; a rerun with --send sends to those who have not got it."
+    )
+
+
+def _stopped_unreachable(
+    run: _Run,
+    out: Path,
+    started_at: str,
+    exc: BaseException,
+    settings: Settings,
+    data_quality: dict[str, Any] | None = None,
+    report: ValidationReport | None = None,
+) -> State:
+    record_stage(out, run.period, _record(started_at, run.kind, "failed", None, data_quality, report))
+    text = (
+        f"En källa gick inte att nå efter {settings.retries + 1} försök; inget publicerades eller skickades. "
+        f"A source stayed unreachable after {settings.retries + 1} attempts; nothing was published or sent: "
+        f"{_first_line(exc)}"
+    )
+    run.outcome, run.message = "stopped", text
+    return Failed(message="Källan kan inte nås / source unreachable", data=Stopped(text))
 
 
 def _record(
@@ -301,8 +624,8 @@ def _record(
     kind: ReportKind,
     outcome: str,
     version: int | None,
-    data_quality: dict[str, Any],
-    report: ValidationReport,
+    data_quality: dict[str, Any] | None,
+    report: ValidationReport | None,
 ) -> dict[str, Any]:
     """One line of the run log: outcome and validation summary, no example keys (see publish.run_log)."""
     return {
@@ -311,40 +634,17 @@ def _record(
         "report_kind": kind,
         "outcome": outcome,
         "version": version,
-        "data_quality_status": data_quality["status"],
-        "checks_run": data_quality["checks_run"],
-        "seconds_by_suite": {suite: round(seconds, 3) for suite, seconds in report.seconds_by_suite.items()},
+        "data_quality_status": data_quality["status"] if data_quality else None,
+        "checks_run": data_quality["checks_run"] if data_quality else 0,
+        "seconds_by_suite": {suite: round(seconds, 3) for suite, seconds in report.seconds_by_suite.items()}
+        if report
+        else {},
         "findings": [
             {key: check[key] for key in ("rule", "table", "severity", "count")}
-            for check in data_quality["checks"]
+            for check in (data_quality["checks"] if data_quality else [])
         ],
     }
 
 
 def _blocked(summary: str, explanation: str) -> State:
     return Failed(message=summary, data=Blocked(explanation))
-
-
-def _summary_artifact(figures: dict[str, Any]) -> None:
-    """Headline figures for the Prefect UI: only published, suppressed aggregates."""
-    economy = figures["economy"]
-    turnover = figures["indicators"]["personalomsattning"]["value"]
-    sick = figures["indicators"]["sjukfranvaro"]["value"]
-
-    def fmt(value: float | None, scale: float = 1.0, unit: str = "") -> str:
-        return "–" if value is None else f"{value / scale:,.1f}{unit}".replace(",", " ").replace(".", ",")
-
-    create_markdown_artifact(
-        key=f"uppfoljning-{figures['period']}",
-        markdown="\n".join(
-            [
-                f"# {figures['title']} {figures['period']}",
-                f"- Periodresultat: {fmt(economy['periodresultat'], MNKR, ' mnkr')}",
-                f"- Ackumulerad budgetavvikelse: {fmt(economy['ackumulerad_budgetavvikelse'], MNKR, ' mnkr')}",
-                f"- Prognos budgetavvikelse: {fmt(economy['prognos_budgetavvikelse'], MNKR, ' mnkr')}",
-                f"- Personalomsättning: {fmt(turnover, unit=' %')}",
-                f"- Sjukfrånvaro: {fmt(sick, unit=' %')}",
-            ]
-        ),
-        description=f"Uppföljning {figures['period']}",
-    )

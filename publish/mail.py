@@ -29,7 +29,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from publish.charts import Chart
-from publish.formatting import mnkr, month_span, percent
+from publish.formatting import date_sv, mnkr, month_span, percent
 from publish.render import build_environment, chart_view, document_title
 from uppfoljning.plan import Plan
 
@@ -150,10 +150,26 @@ def summary_lines(figures: Mapping[str, Any], plan: Plan) -> list[SummaryLine]:
     return lines
 
 
-def as_correction(stored: bytes, changes: Sequence[Change]) -> EmailMessage:
-    """A stored message as the correction of an earlier version: "Rättelse:" subject and the changes.
+def correction_heading(since_version: int | None, sent_at: str | None) -> str:
+    """ "Vad har ändrats sedan version 1 (skickad 8 maj 2025)" """
+    if since_version is None:
+        return "Vad har ändrats"
+    sent = f" (skickad {date_sv(sent_at)})" if sent_at else ""
+    return f"Vad har ändrats sedan version {since_version}{sent}"
 
-    For the delivery of a new version of a period already sent; the images and attachments are reused.
+
+def as_correction(
+    stored: bytes,
+    changes: Sequence[Change],
+    *,
+    since_version: int | None = None,
+    sent_at: str | None = None,
+) -> EmailMessage:
+    """A stored message as the correction of an earlier version: "Rättelse:" subject and the changes,
+    under the heading "Vad har ändrats sedan version N (skickad <datum>)".
+
+    Applied when a new version of a period already sent is published (publish.package), so that the stored
+    email.eml of that version is the message as it is sent; the images and attachments are reused.
     """
     message = parse_stored(stored)
     subject = str(message["Subject"])
@@ -162,17 +178,20 @@ def as_correction(stored: bytes, changes: Sequence[Change]) -> EmailMessage:
     env = build_environment()
     text_part = _part(message, "text/plain")
     html_part = _part(message, "text/html")
+    context = {
+        "changes": changes,
+        "since_version": since_version,
+        "heading": correction_heading(since_version, sent_at),
+    }
     text_part.set_content(
-        env.get_template("email/correction.txt.j2").render(changes=changes) + text_part.get_content(),
+        env.get_template("email/correction.txt.j2").render(**context) + text_part.get_content(),
         subtype="plain",
     )
     html = html_part.get_content()
     if CORRECTION_MARK not in html:
         raise ValueError("the stored message has no place for a correction (rattelse mark missing)")
     html_part.set_content(
-        html.replace(
-            CORRECTION_MARK, env.get_template("email/correction.html.j2").render(changes=changes), 1
-        ),
+        html.replace(CORRECTION_MARK, env.get_template("email/correction.html.j2").render(**context), 1),
         subtype="html",
     )
     return message

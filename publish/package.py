@@ -28,7 +28,7 @@ from publish.charts import (
     indicators_chart,
 )
 from publish.history import report_points
-from publish.mail import build_email
+from publish.mail import Change, as_correction, build_email
 from publish.manifest import MANIFEST_FILE, manifest_json
 from publish.pdf import render_pdf
 from publish.render import render_report
@@ -79,6 +79,12 @@ def build_package(
     workbook = build_workbook(figures, plan, drilldown)
     lap("xlsx")
     email = build_email(figures, plan, charts, pdf, workbook).as_bytes()
+    correction = figures.get("correction")
+    if correction:  # a version that follows one already sent: its email is the correction
+        changes = [Change(c["label"], c["old_text"], c["new_text"]) for c in correction["changes"]]
+        email = as_correction(
+            email, changes, since_version=correction["since_version"], sent_at=correction["sent_at"]
+        ).as_bytes()
     lap("eml")
     files = {
         FIGURES_FILE: figures_json(figures).encode("utf-8"),

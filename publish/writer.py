@@ -39,8 +39,10 @@ from typing import Any
 FIGURES_FILE = "figures.json"
 VERSIONS_DIR = "versions"
 TEMP_PREFIX = ".tmp-"
-# Keys that change on every run without the published content changing.
-VOLATILE_KEYS = frozenset({"version", "generated_at"})
+# Keys that change on every run without the published content changing, and the correction block, which
+# says what changed since the version sent before (delivery.changes): it follows from the figures and the
+# delivery ledger, so it is not itself a figure to compare.
+VOLATILE_KEYS = frozenset({"version", "generated_at", "correction"})
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _VERSION_DIR = re.compile(r"^v([1-9]\d*)$")
 # The modes open() and mkdir() give under this process's umask (read once, at import).

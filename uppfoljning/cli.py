@@ -1,7 +1,9 @@
 """The `uppfoljning` command (contract §2).
 
-Exit status: 0 published; 2 when validation blocks publication or an input is unusable (a one-paragraph
-explanation on stderr names the table, key and rule); 1 on an unexpected error.
+Exit status: 0 published (and sent, with --send); 2 when validation blocks publication, an input is unusable
+or the recipients are refused (a one-paragraph explanation on stderr names the table or file, key and
+rule); 3 when an outage or a refusal stopped the run (a source unreachable after the retries, the mail
+server refusing, another run of the period holding it), explained in one paragraph; 1 on a bug.
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from pathlib import Path
 
 from extract.sources import load_mapping
 from uppfoljning.errors import DataError
-from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
+from uppfoljning.settings import (
+    Settings,
+    SettingsError,
+    configure_prefect,
+    load_settings,
+    redact,
+    split_password,
+)
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED, EXIT_STOPPED = 0, 1, 2, 3
 NO_LEDGER_SOURCE = (
     "Ingen ekonomikälla angiven: använd --ledger-url eller UPPFOLJNING_LEDGER_URL. / No ledger source."
 )
@@ -37,12 +46,67 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--send", dest="send", action="store_true", help="email the report to its recipients")
     send.add_argument("--no-send", dest="send", action="store_false", help="do not email (default)")
     run.set_defaults(send=False)
+    _recipients_option(run)
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="publish a new version even when the figures are unchanged (re-renders the package)",
+    )
+
+    deliver = commands.add_parser(
+        "send", help="email the latest published version of a month to whoever has not got it yet"
+    )
+    deliver.add_argument("--period", required=True, help="the month, YYYY-MM")
+    deliver.add_argument("--out", type=Path, help="output folder (default: out, or UPPFOLJNING_OUT)")
+    _recipients_option(deliver)
+
+    deliveries = commands.add_parser("deliveries", help="what was sent for a month, to whom, and when")
+    deliveries.add_argument("--period", required=True, help="the month, YYYY-MM")
+    deliveries.add_argument("--out", type=Path, help="output folder (default: out, or UPPFOLJNING_OUT)")
+
+    resend = commands.add_parser(
+        "resend", help="send one version of a month to one address again (an explicit, logged exception)"
+    )
+    resend.add_argument("--period", required=True, help="the month, YYYY-MM")
+    resend.add_argument("--version", required=True, type=int, help="the version to send (see `deliveries`)")
+    resend.add_argument("--to", required=True, help="the address")
+    resend.add_argument("--out", type=Path, help="output folder (default: out, or UPPFOLJNING_OUT)")
+    _recipients_option(resend)
+
+    serve = commands.add_parser(
+        "serve", help="serve the monthly deployment with its schedule (Prefect flow.serve) until stopped"
+    )
+    serve.add_argument(
+        "--cron", help='cron expression (default: UPPFOLJNING_SCHEDULE_CRON, else "0 6 8 * *")'
+    )
+    serve.add_argument("--timezone", help="time zone of the cron (default: Europe/Stockholm)")
+    serve.add_argument("--name", default="manadsuppfoljning", help="deployment name")
+    serve_send = serve.add_mutually_exclusive_group()
+    serve_send.add_argument("--send", dest="send", action="store_true", help="scheduled runs send (default)")
+    serve_send.add_argument(
+        "--no-send", dest="send", action="store_false", help="scheduled runs only publish"
+    )
+    serve.set_defaults(send=True)
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=4200,
+        help="port of the local Prefect server started without PREFECT_API_URL",
+    )
 
     validate = commands.add_parser(
         "validate", help="run every data-quality check for a month and list each finding with its keys"
     )
     _source_options(validate)
     return parser
+
+
+def _recipients_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--recipients",
+        type=Path,
+        help="recipients file (default: UPPFOLJNING_RECIPIENTS, else inputs/mottagare.yaml)",
+    )
 
 
 def _source_options(command: argparse.ArgumentParser) -> None:
@@ -66,7 +130,10 @@ def _source_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(f"Ogiltig inställning / invalid setting: {exc}")
     configure_prefect(settings)
     out_dir = getattr(args, "out", None) or settings.out_dir
     try:
@@ -74,6 +141,14 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(out_dir)
         if args.command == "validate":
             return _validate(args, settings)
+        if args.command in ("send", "deliveries", "resend"):
+            from uppfoljning import operator
+
+            return operator.COMMANDS[args.command](args, settings, out_dir)
+        if args.command == "serve":
+            from uppfoljning.serve import serve
+
+            return serve(args, settings)
         return _run(args, settings, out_dir)
     except KeyboardInterrupt:
         return EXIT_UNEXPECTED
@@ -119,13 +194,8 @@ def _demo(out_dir: Path) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
     _start_server_while_importing("flows.monthly")
-    from flows.monthly import Blocked, monthly_followup
+    from flows.monthly import Blocked, Stopped, monthly_followup
 
-    if args.send:
-        return _fail(
-            "Utskick med e-post finns inte i den här versionen; kör utan --send. "
-            "/ Email delivery is not available in this version; run without --send."
-        )
     sources = _source_urls(args, settings)
     if sources is None:
         return _fail(NO_LEDGER_SOURCE)
@@ -149,14 +219,24 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         inputs_path=str(inputs),
         plan_path=str(args.plan) if args.plan else None,
         mapping_path=str(mapping_path) if mapping_path else None,
+        send=args.send,
+        force=args.force,
+        recipients_path=str(args.recipients) if args.recipients else None,
         return_state=True,
     )
     if state.is_completed():
         print(f"Publicerat: {state.result()}/report.html")
+        if args.send:
+            from uppfoljning.operator import print_latest_deliveries
+
+            print_latest_deliveries(settings, out_dir, args.period)
         return EXIT_OK
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, Blocked):
         return _fail(outcome.explanation)
+    if isinstance(outcome, Stopped):
+        print(outcome.explanation, file=sys.stderr)
+        return EXIT_STOPPED
     print(f"Körningen misslyckades oväntat / the run failed unexpectedly: {state.message}", file=sys.stderr)
     return EXIT_UNEXPECTED
 
