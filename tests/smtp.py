@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,11 +136,13 @@ def smtp_server(user: str | None = None, password: str | None = None) -> Iterato
                 user,
                 password,
             )
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs = {"authenticator": authenticator, "auth_require_tls": False, "auth_required": True}
     controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), **kwargs)
-    controller.start()
+    with warnings.catch_warnings():  # AUTH without TLS: on purpose, on loopback
+        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+        controller.start()
     try:
         yield Server(controller.port, recorder)
     finally:
