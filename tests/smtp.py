@@ -50,7 +50,7 @@ class Recorder:
     mails: int = 0
     on_mail: Callable[[int], None] | None = None
     on_data: Callable[[int], None] | None = None
-    """Called with the transaction's number before the server answers the end of data."""
+    """Called with the transaction's number after the message is queued, before the server answers."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_MAIL(
@@ -79,15 +79,14 @@ class Recorder:
             self.attempts += 1
             number = self.attempts
             refusal = self.data_replies.pop(0) if self.data_replies else None
+        if not refusal:  # queued as a real server queues it: before its answer is on the wire
+            with self.lock:
+                self.received.append(
+                    Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                )
         if self.on_data is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.on_data, number)
-        if refusal:
-            return refusal
-        with self.lock:
-            self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
-            )
-        return "250 2.0.0 Ok: queued"
+        return refusal or "250 2.0.0 Ok: queued"
 
     @property
     def messages(self) -> list[EmailMessage]:

@@ -29,7 +29,20 @@ MINUS = "\u2212"
 ECONOMY = "ekonomi@regionhalland.se"
 CHAIR = "ordforande@regionhalland.se"
 NEW = "ny.ledamot@regionhalland.se"
-MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def write_recipients(path: Path, ur1: list[str], allowed: tuple[str, ...] = ("regionhalland.se",)) -> Path:
