@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -196,10 +196,8 @@ def relay(target_port: int) -> Iterator[Callable[[], None]]:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def accept() -> None:
         while not stopped.is_set():
@@ -217,10 +215,8 @@ def relay(target_port: int) -> Iterator[Callable[[], None]]:
     def stop() -> None:
         stopped.set()
         for s in sockets:
-            try:
+            with suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
 
     relay.port = listener.getsockname()[1]  # type: ignore[attr-defined]
