@@ -1,4 +1,5 @@
-"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows."""
+"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows, sending
+each report kind that has a list into OUT/outbox/ (never by SMTP), so the demo shows what would go out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from prefect.settings import temporary_settings
 
 from flows.monthly import monthly_followup
 from transforms.periods import Month
-from uppfoljning.demo import generate_demo, write_demo_inputs
+from uppfoljning.demo import generate_demo, write_demo_inputs, write_demo_recipients
 from uppfoljning.plan import load_plan
 
 
@@ -24,6 +25,8 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     inputs_path = source_dir / f"indata-{year}.yaml"
     summary = generate_demo(ledger_url, hr_url, plan)
     write_demo_inputs(inputs_path, plan)
+    recipients_path = source_dir / "mottagare.yaml"
+    write_demo_recipients(recipients_path)
     get_run_logger().info("demo source written: %s", summary)
     published: list[str] = []
     for month in range(1, 13):
@@ -37,6 +40,10 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
                 hr_url=hr_url,
                 out_dir=str(out),
                 inputs_path=str(inputs_path),
+                # What would go out: one .eml per recipient in OUT/outbox/, even when SMTP is configured.
+                send=True,
+                recipients_path=str(recipients_path),
+                outbox=True,
                 return_state=True,
             )
         outcome = state.result(raise_on_failure=False)
