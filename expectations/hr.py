@@ -97,11 +97,6 @@ MONTH_HOURS = (
     PERSON_MONTH
     + f" || ' (' || CASE WHEN missing > 0 THEN 'hours missing' ELSE {_hours_text('scheduled')} END || ')'"
 )
-PERSON_IDS, EMPLOYMENTS, PERSON_MONTHS_NOUN = (
-    ("person id", "person ids"),
-    ("employment", "employments"),
-    ("person-month", "person-months"),
-)
 UNKNOWN_PERSON = "(person_id IS NULL OR person_id NOT IN ({known_persons}))"
 
 # --- the rules (severity: critical blocks publication, warning is published in the data-quality section) ----
@@ -110,75 +105,107 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.person_ids_unique",
         "critical",
-        "person_id is missing or not unique",
-        "Dubbletter av person-id",
-        "Give every employee exactly one row with a person id in the employees view. "
+        problem="person_id is missing or not unique",
+        swedish="Dubbletter av person-id",
+        fix="Give every employee exactly one row with a person id in the employees view. "
         "/ Ge varje anställd exakt en rad med person-id i vyn employees.",
-        (Check("employees", "copies > 1 OR person_id IS NULL", PERSON, PERSON_IDS, PERSONS),),
+        checks=(
+            Check(
+                "employees",
+                source=PERSONS,
+                where="copies > 1 OR person_id IS NULL",
+                key=PERSON,
+                noun=("person id", "person ids"),
+            ),
+        ),
     ),
     Rule(
         "hr.employment_ids_unique",
         "critical",
-        "employment_id is missing or not unique",
-        "Dubbletter av anställnings-id",
-        "Give every employment exactly one row with an employment id in the employments view. "
+        problem="employment_id is missing or not unique",
+        swedish="Dubbletter av anställnings-id",
+        fix="Give every employment exactly one row with an employment id in the employments view. "
         "/ Ge varje anställning exakt en rad med anställnings-id i vyn employments.",
-        (
+        checks=(
             Check(
                 "employments",
-                "copies > 1 OR employment_id IS NULL",
-                text_of("employment_id"),
-                ("employment id", "employment ids"),
-                EMPLOYMENT_IDS,
+                source=EMPLOYMENT_IDS,
+                where="copies > 1 OR employment_id IS NULL",
+                key=text_of("employment_id"),
+                noun=("employment id", "employment ids"),
             ),
         ),
     ),
     Rule(
         "hr.employment_person_known",
         "critical",
-        "person_id not in employees",
-        "Anställningar för okänt person-id",
-        "Add the person to employees, or correct the person id of the employment. "
+        problem="person_id not in employees",
+        swedish="Anställningar för okänt person-id",
+        fix="Add the person to employees, or correct the person id of the employment. "
         "/ Lägg till personen i employees eller rätta anställningens person-id.",
-        (Check("employments", UNKNOWN_PERSON, PERSON, PERSON_IDS, distinct=True),),
+        checks=(
+            Check(
+                "employments",
+                where=UNKNOWN_PERSON,
+                key=PERSON,
+                noun=("person id", "person ids"),
+                distinct=True,
+            ),
+        ),
     ),
     Rule(
         "hr.scheduled_hours_person_known",
         "critical",
-        "person_id not in employees",
-        "Schemalagd tid för okänt person-id",
-        "Add the person to employees, or correct the person id of the scheduled hours. "
+        problem="person_id not in employees",
+        swedish="Schemalagd tid för okänt person-id",
+        fix="Add the person to employees, or correct the person id of the scheduled hours. "
         "/ Lägg till personen i employees eller rätta person-id för den schemalagda tiden.",
-        (Check("scheduled_hours", "{hr_scope} AND " + UNKNOWN_PERSON, PERSON, PERSON_IDS, distinct=True),),
+        checks=(
+            Check(
+                "scheduled_hours",
+                where="{hr_scope} AND " + UNKNOWN_PERSON,
+                key=PERSON,
+                noun=("person id", "person ids"),
+                distinct=True,
+            ),
+        ),
     ),
     Rule(
         "hr.sick_leave_person_known",
         "critical",
-        "person_id not in employees",
-        "Sjukfrånvaro för okänt person-id",
-        "Add the person to employees, or correct the person id of the sick leave. "
+        problem="person_id not in employees",
+        swedish="Sjukfrånvaro för okänt person-id",
+        fix="Add the person to employees, or correct the person id of the sick leave. "
         "/ Lägg till personen i employees eller rätta person-id för sjukfrånvaron.",
-        (Check("sick_leave", "{hr_scope} AND " + UNKNOWN_PERSON, PERSON, PERSON_IDS, distinct=True),),
+        checks=(
+            Check(
+                "sick_leave",
+                where="{hr_scope} AND " + UNKNOWN_PERSON,
+                key=PERSON,
+                noun=("person id", "person ids"),
+                distinct=True,
+            ),
+        ),
     ),
     # The long-term share needs the spell's length, so a missing spell_start is invalid too.
     Rule(
         "hr.dates_valid",
         "critical",
-        "start date missing or after end date",
-        "Startdatum saknas eller ligger efter slutdatum",
-        "Correct the start and end dates in the HR system. / Rätta start- och slutdatum i HR-systemet.",
-        (
+        problem="start date missing or after end date",
+        swedish="Startdatum saknas eller ligger efter slutdatum",
+        fix="Correct the start and end dates in the HR system. / Rätta start- och slutdatum i HR-systemet.",
+        checks=(
             Check(
                 "employments",
-                "start_date IS NULL OR (end_date IS NOT NULL AND start_date > end_date)",
-                EMPLOYMENT,
-                EMPLOYMENTS,
+                where="start_date IS NULL OR (end_date IS NOT NULL AND start_date > end_date)",
+                key=EMPLOYMENT,
+                noun=("employment", "employments"),
             ),
             Check(
                 "sick_leave",
-                "{hr_scope} AND (spell_start IS NULL OR (spell_end IS NOT NULL AND spell_start > spell_end))",
-                SPELL,
-                ("spell", "spells"),
+                where="{hr_scope} AND (spell_start IS NULL OR (spell_end IS NOT NULL AND spell_start > spell_end))",
+                key=SPELL,
+                noun=("spell", "spells"),
                 distinct=True,
             ),
         ),
@@ -187,22 +214,22 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.period_valid",
         "critical",
-        "period is missing or not a valid YYYYMM",
-        "Ogiltig period (ska vara ÅÅÅÅMM)",
-        "Correct the period to YYYYMM in the source. / Rätta perioden till ÅÅÅÅMM i källan.",
-        (
+        problem="period is missing or not a valid YYYYMM",
+        swedish="Ogiltig period (ska vara ÅÅÅÅMM)",
+        fix="Correct the period to YYYYMM in the source. / Rätta perioden till ÅÅÅÅMM i källan.",
+        checks=(
             Check(
                 "scheduled_hours",
-                "period IS NULL OR {invalid_period}",
-                PERIOD,
-                ("period", "periods"),
+                where="period IS NULL OR {invalid_period}",
+                key=PERIOD,
+                noun=("period", "periods"),
                 distinct=True,
             ),
             Check(
                 "sick_leave",
-                "period IS NULL OR {invalid_period}",
-                PERIOD,
-                ("period", "periods"),
+                where="period IS NULL OR {invalid_period}",
+                key=PERIOD,
+                noun=("period", "periods"),
                 distinct=True,
             ),
         ),
@@ -210,11 +237,18 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.sex_valid",
         "critical",
-        "sex is not 'K' or 'M'",
-        "Kön ska vara K eller M",
-        "Map the HR system's value to K or M in the employees view. "
+        problem="sex is not 'K' or 'M'",
+        swedish="Kön ska vara K eller M",
+        fix="Map the HR system's value to K or M in the employees view. "
         "/ Översätt HR-systemets värde till K eller M i vyn employees.",
-        (Check("employees", "sex IS NULL OR sex NOT IN ('K', 'M')", PERSON, ("person", "persons")),),
+        checks=(
+            Check(
+                "employees",
+                where="sex IS NULL OR sex NOT IN ('K', 'M')",
+                key=PERSON,
+                noun=("person", "persons"),
+            ),
+        ),
     ),
     # An end reason needs an end date, always; an end date needs an end reason once the report month has
     # reached it (turnover counts leavers by end reason, so a missing one silently drops a leaver). A
@@ -223,62 +257,65 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.end_reason_iff_end_date",
         "critical",
-        "end_reason without end_date, or end_date by the end of the report month without end_reason",
-        "Avgångsorsak utan slutdatum, eller avslutad anställning utan avgångsorsak",
-        "Register the end reason of the ended employment, or remove the end reason of an ongoing one. "
+        problem="end_reason without end_date, or end_date by the end of the report month without end_reason",
+        swedish="Avgångsorsak utan slutdatum, eller avslutad anställning utan avgångsorsak",
+        fix="Register the end reason of the ended employment, or remove the end reason of an ongoing one. "
         "/ Registrera avgångsorsak för den avslutade anställningen, eller ta bort den för en pågående.",
-        (
+        checks=(
             Check(
                 "employments",
-                "(end_date IS NULL AND end_reason IS NOT NULL)"
+                where="(end_date IS NULL AND end_reason IS NOT NULL)"
                 " OR (end_reason IS NULL AND end_date < {after_report_month})",
-                EMPLOYMENT,
-                EMPLOYMENTS,
+                key=EMPLOYMENT,
+                noun=("employment", "employments"),
             ),
         ),
     ),
     Rule(
         "hr.employment_type_allowed",
         "critical",
-        f"employment_type is not one of {', '.join(EMPLOYMENT_TYPES)}",
-        f"Okänd anställningsform (tillåtna: {', '.join(EMPLOYMENT_TYPES)})",
-        "Map the HR system's employment type to tillsvidare, visstid or timavlonad in the employments view. "
+        problem=f"employment_type is not one of {', '.join(EMPLOYMENT_TYPES)}",
+        swedish=f"Okänd anställningsform (tillåtna: {', '.join(EMPLOYMENT_TYPES)})",
+        fix="Map the HR system's employment type to tillsvidare, visstid or timavlonad in the employments view. "
         "/ Översätt HR-systemets anställningsform till tillsvidare, visstid eller timavlonad i vyn employments.",
-        (
+        checks=(
             Check(
                 "employments",
-                "employment_type IS NULL OR employment_type NOT IN ({employment_types})",
-                EMPLOYMENT + _value("employment_type"),
-                EMPLOYMENTS,
+                where="employment_type IS NULL OR employment_type NOT IN ({employment_types})",
+                key=EMPLOYMENT + _value("employment_type"),
+                noun=("employment", "employments"),
             ),
         ),
     ),
     Rule(
         "hr.end_reason_allowed",
         "critical",
-        f"end_reason is not one of {', '.join(END_REASONS)}",
-        f"Okänd avgångsorsak (tillåtna: {', '.join(END_REASONS)})",
-        "Map the HR system's end reason to one of the contract's codes in the employments view. "
+        problem=f"end_reason is not one of {', '.join(END_REASONS)}",
+        swedish=f"Okänd avgångsorsak (tillåtna: {', '.join(END_REASONS)})",
+        fix="Map the HR system's end reason to one of the contract's codes in the employments view. "
         "/ Översätt HR-systemets avgångsorsak till en av kontraktets koder i vyn employments.",
-        (
+        checks=(
             Check(
                 "employments",
-                "end_reason NOT IN ({end_reasons})",
-                EMPLOYMENT + _value("end_reason"),
-                EMPLOYMENTS,
+                where="end_reason NOT IN ({end_reasons})",
+                key=EMPLOYMENT + _value("end_reason"),
+                noun=("employment", "employments"),
             ),
         ),
     ),
     Rule(
         "hr.work_rate_valid",
         "critical",
-        "work_rate is missing, 0 or less, or above 1",
-        "Sysselsättningsgrad saknas, är 0 eller mindre, eller är över 1",
-        "Give the work rate as a fraction above 0 and at most 1 (100 % is 1.0, not 100). "
+        problem="work_rate is missing, 0 or less, or above 1",
+        swedish="Sysselsättningsgrad saknas, är 0 eller mindre, eller är över 1",
+        fix="Give the work rate as a fraction above 0 and at most 1 (100 % is 1.0, not 100). "
         "/ Ange sysselsättningsgraden som en andel över 0 och högst 1 (100 % är 1,0, inte 100).",
-        (
+        checks=(
             Check(
-                "employments", "work_rate IS NULL OR work_rate <= 0 OR work_rate > 1", EMPLOYMENT, EMPLOYMENTS
+                "employments",
+                where="work_rate IS NULL OR work_rate <= 0 OR work_rate > 1",
+                key=EMPLOYMENT,
+                noun=("employment", "employments"),
             ),
         ),
     ),
@@ -287,18 +324,18 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.scheduled_hours_nonnegative",
         "critical",
-        "the person's scheduled hours of the month are missing or sum to less than "
+        problem="the person's scheduled hours of the month are missing or sum to less than "
         "{min_scheduled_hours_per_month}",
-        "Schemalagd tid saknas eller är under {min_scheduled_hours_per_month} timmar för personen den månaden",
-        "Correct the person's scheduled hours of the month in the scheduling system. "
+        swedish="Schemalagd tid saknas eller är under {min_scheduled_hours_per_month} timmar för personen den månaden",
+        fix="Correct the person's scheduled hours of the month in the scheduling system. "
         "/ Rätta personens schemalagda tid för månaden i schemasystemet.",
-        (
+        checks=(
             Check(
                 "scheduled_hours",
-                "scheduled_rows > 0 AND (missing > 0 OR scheduled < {min_scheduled_hours_per_month})",
-                MONTH_HOURS,
-                PERSON_MONTHS_NOUN,
-                PERSON_MONTHS,
+                source=PERSON_MONTHS,
+                where="scheduled_rows > 0 AND (missing > 0 OR scheduled < {min_scheduled_hours_per_month})",
+                key=MONTH_HOURS,
+                noun=("person-month", "person-months"),
             ),
         ),
     ),
@@ -307,34 +344,34 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.scheduled_hours_bounds",
         "warning",
-        "the person's scheduled hours of the month sum to more than {max_scheduled_hours_per_month}"
+        problem="the person's scheduled hours of the month sum to more than {max_scheduled_hours_per_month}"
         " (a full-time month is about 165-185 h)",
-        "Mer än {max_scheduled_hours_per_month} schemalagda timmar för personen den månaden",
-        "Check the month's schedule for duplicated rows or overlapping schedules. "
+        swedish="Mer än {max_scheduled_hours_per_month} schemalagda timmar för personen den månaden",
+        fix="Check the month's schedule for duplicated rows or overlapping schedules. "
         "/ Kontrollera månadens schema för dubbletter eller överlappande scheman.",
-        (
+        checks=(
             Check(
                 "scheduled_hours",
-                "scheduled > {max_scheduled_hours_per_month}",
-                MONTH_HOURS,
-                PERSON_MONTHS_NOUN,
-                PERSON_MONTHS,
+                source=PERSON_MONTHS,
+                where="scheduled > {max_scheduled_hours_per_month}",
+                key=MONTH_HOURS,
+                noun=("person-month", "person-months"),
             ),
         ),
     ),
     Rule(
         "hr.sick_hours_nonnegative",
         "critical",
-        "sick-leave hours missing or negative",
-        "Sjukfrånvarotimmar saknas eller är negativa",
-        "Correct the sick-leave hours in the HR system (0 or more). "
+        problem="sick-leave hours missing or negative",
+        swedish="Sjukfrånvarotimmar saknas eller är negativa",
+        fix="Correct the sick-leave hours in the HR system (0 or more). "
         "/ Rätta sjukfrånvarotimmarna i HR-systemet (0 eller fler).",
-        (
+        checks=(
             Check(
                 "sick_leave",
-                "{hr_scope} AND (hours IS NULL OR hours < 0)",
-                PERSON_MONTH,
-                PERSON_MONTHS_NOUN,
+                where="{hr_scope} AND (hours IS NULL OR hours < 0)",
+                key=PERSON_MONTH,
+                noun=("person-month", "person-months"),
                 distinct=True,
             ),
         ),
@@ -346,17 +383,17 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.sick_hours_within_schedule",
         "critical",
-        "the person's sick-leave hours of the month exceed the scheduled hours of the month",
-        "Fler sjukfrånvarotimmar än schemalagda timmar för personen den månaden",
-        "Correct the month's sick-leave or scheduled hours so that sick leave is within the schedule. "
+        problem="the person's sick-leave hours of the month exceed the scheduled hours of the month",
+        swedish="Fler sjukfrånvarotimmar än schemalagda timmar för personen den månaden",
+        fix="Correct the month's sick-leave or scheduled hours so that sick leave is within the schedule. "
         "/ Rätta månadens sjukfrånvaro eller schemalagda tid så att sjukfrånvaron ryms i schemat.",
-        (
+        checks=(
             Check(
                 "sick_leave",
-                "person_id IS NOT NULL AND scheduled > 0 AND ROUND(sick * 100) > ROUND(scheduled * 100)",
-                PERSON_MONTH,
-                PERSON_MONTHS_NOUN,
-                PERSON_MONTHS,
+                source=PERSON_MONTHS,
+                where="person_id IS NOT NULL AND scheduled > 0 AND ROUND(sick * 100) > ROUND(scheduled * 100)",
+                key=PERSON_MONTH,
+                noun=("person-month", "person-months"),
                 batch="scheduled_hours",
             ),
         ),
@@ -366,17 +403,17 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.spell_consistent",
         "critical",
-        "the spell's rows disagree on person_id, spell_start or spell_end, or spell_id is missing",
-        "Sjukfallets rader har olika person, startdatum eller slutdatum (eller saknar sjukfalls-id)",
-        "Give every row of a spell the same person, start and end (empty end while ongoing) and a spell id. "
+        problem="the spell's rows disagree on person_id, spell_start or spell_end, or spell_id is missing",
+        swedish="Sjukfallets rader har olika person, startdatum eller slutdatum (eller saknar sjukfalls-id)",
+        fix="Give every row of a spell the same person, start and end (empty end while ongoing) and a spell id. "
         "/ Ge sjukfallets alla rader samma person, start och slut (tomt slut medan det pågår) och ett sjukfalls-id.",
-        (
+        checks=(
             Check(
                 "sick_leave",
-                "spell_id IS NULL OR persons > 1 OR starts > 1 OR ends > 1",
-                SPELL,
-                ("spell", "spells"),
-                SPELLS,
+                source=SPELLS,
+                where="spell_id IS NULL OR persons > 1 OR starts > 1 OR ends > 1",
+                key=SPELL,
+                noun=("spell", "spells"),
             ),
         ),
     ),
@@ -385,17 +422,17 @@ HR_RULES: list[Rule] = [
     Rule(
         "hr.sick_leave_has_employment",
         "critical",
-        "sick leave in a month when the person has no employment",
-        "Sjukfrånvaro en månad då personen inte har någon anställning",
-        "Correct the person id or period of the sick leave, or the dates of the person's employment. "
+        problem="sick leave in a month when the person has no employment",
+        swedish="Sjukfrånvaro en månad då personen inte har någon anställning",
+        fix="Correct the person id or period of the sick leave, or the dates of the person's employment. "
         "/ Rätta sjukfrånvarons person-id eller period, eller datumen för personens anställning.",
-        (
+        checks=(
             Check(
                 "sick_leave",
-                "is_sick = 1 AND active_employments <= 0",
-                PERSON_MONTH,
-                PERSON_MONTHS_NOUN,
-                EMPLOYMENT_MONTHS,
+                source=EMPLOYMENT_MONTHS,
+                where="is_sick = 1 AND active_employments <= 0",
+                key=PERSON_MONTH,
+                noun=("person-month", "person-months"),
                 distinct=True,
             ),
         ),

@@ -87,12 +87,6 @@ BUDGET_ROW = (
 )
 PERIOD = "'period ' || CAST(period AS TEXT)"
 AMOUNT = " || ' (amount ' || CAST(amount AS TEXT) || ')'"
-ROW, VOUCHERS_, ACCOUNT, PERIOD_ = (
-    ("row", "rows"),
-    ("voucher", "vouchers"),
-    ("account", "accounts"),
-    ("period", "periods"),
-)
 GL_REQUIRED = ("voucher_id", "row_no", "booking_date", "period", "account", "cost_center", "amount")
 BUDGET_REQUIRED = ("period", "account", "cost_center", "amount")
 
@@ -115,30 +109,58 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.vouchers_balance",
         "critical",
-        "voucher does not sum to 0",
-        "Verifikationer balanserar inte",
-        "Correct the voucher in the ledger so that its rows sum to 0. "
+        problem="voucher does not sum to 0",
+        swedish="Verifikationer balanserar inte",
+        fix="Correct the voucher in the ledger so that its rows sum to 0. "
         "/ Rätta verifikationen i huvudboken så att raderna summerar till 0.",
-        (Check("gl_entries", "ABS(balance) >= {voucher_tolerance_sek}", VOUCHER, VOUCHERS_, VOUCHERS),),
+        checks=(
+            Check(
+                "gl_entries",
+                source=VOUCHERS,
+                where="ABS(balance) >= {voucher_tolerance_sek}",
+                key=VOUCHER,
+                noun=("voucher", "vouchers"),
+            ),
+        ),
     ),
     Rule(
         "ledger.keys_unique",
         "critical",
-        "(voucher_id, row_no) occurs more than once",
-        "Dubbletter av verifikationsrad",
-        "Remove the duplicated voucher rows from the source view. / Ta bort dubblettraderna i källvyn.",
-        (Check("gl_entries", "copies > 1", VOUCHER_ROW, ("key", "keys"), VOUCHER_ROWS),),
+        problem="(voucher_id, row_no) occurs more than once",
+        swedish="Dubbletter av verifikationsrad",
+        fix="Remove the duplicated voucher rows from the source view. / Ta bort dubblettraderna i källvyn.",
+        checks=(
+            Check(
+                "gl_entries",
+                source=VOUCHER_ROWS,
+                where="copies > 1",
+                key=VOUCHER_ROW,
+                noun=("key", "keys"),
+            ),
+        ),
     ),
     Rule(
         "ledger.account_mapped",
         "critical",
-        "account is neither a balance-sheet account nor mapped to a report row",
-        "Konton saknar rapportrad",
-        "Rebook the entries on a mapped account, or add the account to a report row in the plan file. "
+        problem="account is neither a balance-sheet account nor mapped to a report row",
+        swedish="Konton saknar rapportrad",
+        fix="Rebook the entries on a mapped account, or add the account to a report row in the plan file. "
         "/ Bokför om raderna på ett mappat konto eller lägg kontot på en rapportrad i planfilen.",
-        (
-            Check("gl_entries", "{account_unmapped}", "'account ' || account", ACCOUNT, GL_ACCOUNTS),
-            Check("budget_entries", "{account_unmapped}", "'account ' || account", ACCOUNT, BUDGET_ACCOUNTS),
+        checks=(
+            Check(
+                "gl_entries",
+                source=GL_ACCOUNTS,
+                where="{account_unmapped}",
+                key="'account ' || account",
+                noun=("account", "accounts"),
+            ),
+            Check(
+                "budget_entries",
+                source=BUDGET_ACCOUNTS,
+                where="{account_unmapped}",
+                key="'account ' || account",
+                noun=("account", "accounts"),
+            ),
         ),
     ),
     # Not scoped by period: a malformed period belongs to no month, so it may be one of ours. A null
@@ -146,38 +168,44 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.period_valid",
         "critical",
-        "period is not a valid YYYYMM",
-        "Ogiltig period (ska vara ÅÅÅÅMM)",
-        "Correct the period to YYYYMM in the source. / Rätta perioden till ÅÅÅÅMM i källan.",
-        (
+        problem="period is not a valid YYYYMM",
+        swedish="Ogiltig period (ska vara ÅÅÅÅMM)",
+        fix="Correct the period to YYYYMM in the source. / Rätta perioden till ÅÅÅÅMM i källan.",
+        checks=(
             Check(
                 "gl_entries",
-                "{invalid_period}",
-                VOUCHER_ROW + " || ' (period ' || CAST(period AS TEXT) || ')'",
-                ROW,
+                where="{invalid_period}",
+                key=VOUCHER_ROW + " || ' (period ' || CAST(period AS TEXT) || ')'",
+                noun=("row", "rows"),
             ),
-            Check("budget_entries", "{approved} AND {invalid_period}", PERIOD, PERIOD_, distinct=True),
+            Check(
+                "budget_entries",
+                where="{approved} AND {invalid_period}",
+                key=PERIOD,
+                noun=("period", "periods"),
+                distinct=True,
+            ),
         ),
     ),
     # A row without a period cannot be placed in a month, so it counts as in scope.
     Rule(
         "ledger.required_not_null",
         "critical",
-        "a column the source contract requires is null",
-        "Obligatoriska värden saknas",
-        "Fill in the missing values in the source. / Fyll i de saknade värdena i källan.",
-        (
+        problem="a column the source contract requires is null",
+        swedish="Obligatoriska värden saknas",
+        fix="Fill in the missing values in the source. / Fyll i de saknade värdena i källan.",
+        checks=(
             Check(
                 "gl_entries",
-                "(period IS NULL OR {ytd}) AND {gl_missing}",
-                VOUCHER_ROW + " || ' (' || {gl_missing_names} || ')'",
-                ROW,
+                where="(period IS NULL OR {ytd}) AND {gl_missing}",
+                key=VOUCHER_ROW + " || ' (' || {gl_missing_names} || ')'",
+                noun=("row", "rows"),
             ),
             Check(
                 "budget_entries",
-                "{approved} AND (period IS NULL OR {budget_year}) AND {budget_missing}",
-                BUDGET_ROW + " || ' (' || {budget_missing_names} || ')'",
-                ROW,
+                where="{approved} AND (period IS NULL OR {budget_year}) AND {budget_missing}",
+                key=BUDGET_ROW + " || ' (' || {budget_missing_names} || ')'",
+                noun=("row", "rows"),
             ),
         ),
     ),
@@ -187,23 +215,23 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.cost_center_known",
         "critical",
-        "cost_center is not in cost_centers",
-        "Okänt ansvar (finns inte i cost_centers)",
-        "Add the cost centre to cost_centers, or rebook the rows on a valid cost centre. "
+        problem="cost_center is not in cost_centers",
+        swedish="Okänt ansvar (finns inte i cost_centers)",
+        fix="Add the cost centre to cost_centers, or rebook the rows on a valid cost centre. "
         "/ Lägg upp ansvaret i cost_centers eller bokför om raderna på ett giltigt ansvar.",
-        (
+        checks=(
             Check(
                 "gl_entries",
-                "{ytd} AND cost_center IS NOT NULL AND " + REGISTER_LACKS_COST_CENTER,
-                "'cost_center ' || cost_center",
-                ("cost centre", "cost centres"),
+                where="{ytd} AND cost_center IS NOT NULL AND " + REGISTER_LACKS_COST_CENTER,
+                key="'cost_center ' || cost_center",
+                noun=("cost centre", "cost centres"),
                 distinct=True,
             ),
             Check(
                 "budget_entries",
-                "{budget_scope} AND cost_center IS NOT NULL AND " + REGISTER_LACKS_COST_CENTER,
-                "'cost_center ' || cost_center",
-                ("cost centre", "cost centres"),
+                where="{budget_scope} AND cost_center IS NOT NULL AND " + REGISTER_LACKS_COST_CENTER,
+                key="'cost_center ' || cost_center",
+                noun=("cost centre", "cost centres"),
                 distinct=True,
             ),
         ),
@@ -213,16 +241,16 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.project_known",
         "critical",
-        "project is not in investment_projects",
-        "Okänt projekt (finns inte i investment_projects)",
-        "Add the project to investment_projects, or correct the project on the rows. "
+        problem="project is not in investment_projects",
+        swedish="Okänt projekt (finns inte i investment_projects)",
+        fix="Add the project to investment_projects, or correct the project on the rows. "
         "/ Lägg upp projektet i investment_projects eller rätta projektet på raderna.",
-        (
+        checks=(
             Check(
                 "gl_entries",
-                "{ytd} AND project IS NOT NULL AND " + REGISTER_LACKS_PROJECT,
-                "'project ' || project",
-                ("project", "projects"),
+                where="{ytd} AND project IS NOT NULL AND " + REGISTER_LACKS_PROJECT,
+                key="'project ' || project",
+                noun=("project", "projects"),
                 distinct=True,
             ),
         ),
@@ -232,13 +260,23 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.amount_two_decimals",
         "critical",
-        "amount has more than two decimals",
-        "Belopp med fler än två decimaler",
-        "Round the amounts to whole öre (two decimals) in the source system or view. "
+        problem="amount has more than two decimals",
+        swedish="Belopp med fler än två decimaler",
+        fix="Round the amounts to whole öre (two decimals) in the source system or view. "
         "/ Avrunda beloppen till hela ören (två decimaler) i källsystemet eller vyn.",
-        (
-            Check("gl_entries", "{ytd} AND " + EXTRA_DECIMALS, VOUCHER_ROW + AMOUNT, ROW),
-            Check("budget_entries", "{budget_scope} AND " + EXTRA_DECIMALS, BUDGET_ROW + AMOUNT, ROW),
+        checks=(
+            Check(
+                "gl_entries",
+                where="{ytd} AND " + EXTRA_DECIMALS,
+                key=VOUCHER_ROW + AMOUNT,
+                noun=("row", "rows"),
+            ),
+            Check(
+                "budget_entries",
+                where="{budget_scope} AND " + EXTRA_DECIMALS,
+                key=BUDGET_ROW + AMOUNT,
+                noun=("row", "rows"),
+            ),
         ),
     ),
     # Warning: actuals go by period, so the figures are right either way; a booking date far from its period
@@ -248,17 +286,17 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.period_matches_booking_date",
         "warning",
-        "booking date is outside the period's month and the allowed first days of the next month",
-        "Bokföringsdatum utanför periodens månad",
-        "Check the period of these vouchers and correct it if the entry belongs to another month. "
+        problem="booking date is outside the period's month and the allowed first days of the next month",
+        swedish="Bokföringsdatum utanför periodens månad",
+        fix="Check the period of these vouchers and correct it if the entry belongs to another month. "
         "/ Kontrollera verifikationernas period och rätta den om bokningen hör till en annan månad.",
-        (
+        checks=(
             Check(
                 "gl_entries",
-                "{ytd} AND booking_date IS NOT NULL AND {booked_outside_period}",
-                VOUCHER
+                where="{ytd} AND booking_date IS NOT NULL AND {booked_outside_period}",
+                key=VOUCHER
                 + " || ' (booked ' || CAST(booking_date AS TEXT) || ', period ' || CAST(period AS TEXT) || ')'",
-                VOUCHERS_,
+                noun=("voucher", "vouchers"),
                 distinct=True,
             ),
         ),
@@ -268,11 +306,19 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.report_month_loaded",
         "critical",
-        "no gl_entries row has this period of the report's year",
-        "Huvudboken saknar perioder",
-        "Load the missing months into the ledger source (or wait until the month is closed), then rerun. "
+        problem="no gl_entries row has this period of the report's year",
+        swedish="Huvudboken saknar perioder",
+        fix="Load the missing months into the ledger source (or wait until the month is closed), then rerun. "
         "/ Läs in de saknade månaderna i huvudbokskällan (eller vänta tills månaden är stängd) och kör igen.",
-        (Check("gl_entries", "entries = 0", PERIOD, PERIOD_, GL_MONTHS),),
+        checks=(
+            Check(
+                "gl_entries",
+                source=GL_MONTHS,
+                where="entries = 0",
+                key=PERIOD,
+                noun=("period", "periods"),
+            ),
+        ),
     ),
     # Critical (this and the next two): the budget columns and every deviation and forecast are computed
     # from the approved version; a missing, partial or different version makes them wrong. The next two say
@@ -281,45 +327,53 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.budget_version_exists",
         "critical",
-        "the plan's approved budget version has no rows in budget_entries",
-        "Den beslutade budgetversionen saknas",
-        "Load the approved budget version into budget_entries, or correct approved_budget_version in the "
+        problem="the plan's approved budget version has no rows in budget_entries",
+        swedish="Den beslutade budgetversionen saknas",
+        fix="Load the approved budget version into budget_entries, or correct approved_budget_version in the "
         "plan file. / Läs in den beslutade budgetversionen i budget_entries eller rätta approved_budget_version "
         "i planfilen.",
-        (
+        checks=(
             Check(
                 "budget_entries",
-                "version_rows = 0",
-                "{version_key}",
-                ("budget version", "budget versions"),
-                BUDGET_VERSION,
+                source=BUDGET_VERSION,
+                where="version_rows = 0",
+                key="{version_key}",
+                noun=("budget version", "budget versions"),
             ),
         ),
     ),
     Rule(
         "ledger.budget_covers_year",
         "critical",
-        "the approved budget version has no row for this period of the year",
-        "Den beslutade budgeten saknar perioder",
-        "Load the approved budget for every month of the year. "
+        problem="the approved budget version has no row for this period of the year",
+        swedish="Den beslutade budgeten saknar perioder",
+        fix="Load the approved budget for every month of the year. "
         "/ Läs in den beslutade budgeten för årets alla månader.",
-        (Check("budget_entries", "entries = 0 AND {version_loaded}", PERIOD, PERIOD_, BUDGET_MONTHS),),
+        checks=(
+            Check(
+                "budget_entries",
+                source=BUDGET_MONTHS,
+                where="entries = 0 AND {version_loaded}",
+                key=PERIOD,
+                noun=("period", "periods"),
+            ),
+        ),
     ),
     Rule(
         "ledger.budget_matches_plan",
         "critical",
-        "the approved version's year total of a report row (first) differs from the plan (second)",
-        "Den beslutade budgeten stämmer inte med planen (budget ≠ plan)",
-        "Correct the approved version in budget_entries so that each report row sums to the plan, or "
+        problem="the approved version's year total of a report row (first) differs from the plan (second)",
+        swedish="Den beslutade budgeten stämmer inte med planen (budget ≠ plan)",
+        fix="Correct the approved version in budget_entries so that each report row sums to the plan, or "
         "correct the plan file. / Rätta den beslutade budgetversionen så att varje rapportrad summerar till "
         "planen, eller rätta planfilen.",
-        (
+        checks=(
             Check(
                 "budget_entries",
-                "ABS(budget - planned) > {plan_tolerance_sek} AND {version_loaded}",
-                "row_id",
-                ("report row", "report rows"),
-                BUDGET_AGAINST_PLAN,
+                source=BUDGET_AGAINST_PLAN,
+                where="ABS(budget - planned) > {plan_tolerance_sek} AND {version_loaded}",
+                key="row_id",
+                noun=("report row", "report rows"),
                 values=AGAINST_PLAN,
                 example=_total_against_plan,
             ),
@@ -332,21 +386,21 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.investment_projects_known",
         "critical",
-        "the plan's investments and the year's investment_projects rows do not match one to one by name",
-        "Investeringarna i planen och investment_projects stämmer inte överens",
-        "Give each plan investment exactly one investment_projects row for the year, named exactly as in "
+        problem="the plan's investments and the year's investment_projects rows do not match one to one by name",
+        swedish="Investeringarna i planen och investment_projects stämmer inte överens",
+        fix="Give each plan investment exactly one investment_projects row for the year, named exactly as in "
         "the plan. / Ge varje investering i planen exakt en rad i investment_projects för året, med exakt "
         "planens namn.",
-        (
+        checks=(
             Check(
                 "investment_projects",
-                "in_plan = 0 OR of_year <> 1",
-                "CASE WHEN of_year = 0 THEN 'plan: \"' || name || '\"'"
+                source=INVESTMENT_NAMES,
+                where="in_plan = 0 OR of_year <> 1",
+                key="CASE WHEN of_year = 0 THEN 'plan: \"' || name || '\"'"
                 " WHEN in_plan = 0 THEN 'investment_projects: \"' || COALESCE(name, '(null)') || '\" ('"
                 f" || {text_of('project')} || ')'"
                 " ELSE 'investment_projects: \"' || name || '\" (' || CAST(of_year AS TEXT) || ' rows)' END",
-                ("investment", "investments"),
-                INVESTMENT_NAMES,
+                noun=("investment", "investments"),
             ),
         ),
     ),
@@ -357,17 +411,17 @@ LEDGER_RULES: list[Rule] = [
     Rule(
         "ledger.investment_budget_matches_plan",
         "warning",
-        "the year's budget in investment_projects (first) differs from the plan (second)",
-        "Investeringsbudgeten avviker från planen (investment_projects ≠ plan)",
-        "Check whether a decision changed the budget; if not, correct investment_projects. "
+        problem="the year's budget in investment_projects (first) differs from the plan (second)",
+        swedish="Investeringsbudgeten avviker från planen (investment_projects ≠ plan)",
+        fix="Check whether a decision changed the budget; if not, correct investment_projects. "
         "/ Kontrollera om budgeten ändrats genom beslut; rätta annars investment_projects.",
-        (
+        checks=(
             Check(
                 "investment_projects",
-                "in_plan > 0 AND of_year > 0 AND ABS(COALESCE(budget, 0) - planned) > {plan_tolerance_sek}",
-                "name",
-                ("investment", "investments"),
-                INVESTMENT_NAMES,
+                source=INVESTMENT_NAMES,
+                where="in_plan > 0 AND of_year > 0 AND ABS(COALESCE(budget, 0) - planned) > {plan_tolerance_sek}",
+                key="name",
+                noun=("investment", "investments"),
                 values=AGAINST_PLAN,
                 example=_total_against_plan,
             ),
