@@ -29,27 +29,28 @@ VOUCHER_ROWS = (
     "(SELECT voucher_id, row_no, COUNT(*) AS copies FROM {batch}"
     " WHERE voucher_id IS NOT NULL AND row_no IS NOT NULL GROUP BY voucher_id, row_no) AS voucher_rows"
 )
-# The account number is parsed once per account. MATERIALIZED keeps it so: otherwise both databases move a
-# condition on the grouped column into the scan, and parse every entry's account (SQLite: 1.8 s instead of
-# 0.15 s on a million entries).
-GL_ACCOUNTS = (
-    "(WITH used AS MATERIALIZED (SELECT account FROM {batch} WHERE account IS NOT NULL AND {ytd} GROUP BY account)"
-    " SELECT account, {account_number} AS account_number FROM used) AS accounts"
-)
-BUDGET_ACCOUNTS = (
-    "(WITH used AS MATERIALIZED (SELECT account FROM {batch} WHERE account IS NOT NULL AND {budget_scope}"
-    " GROUP BY account) SELECT account, {account_number} AS account_number FROM used) AS accounts"
-)
-# Each month expected (a literal row with 0 entries) beside the months present; not `NOT IN (SELECT
-# period ...)`, which PostgreSQL runs as one scan of the table per month.
-GL_MONTHS = (
-    "(SELECT period, SUM(entries) AS entries FROM ({report_months} UNION ALL SELECT period, COUNT(*) AS entries"
-    " FROM {batch} WHERE {ytd} GROUP BY period) AS months GROUP BY period) AS months"
-)
-BUDGET_MONTHS = (
-    "(SELECT period, SUM(entries) AS entries FROM ({budget_months} UNION ALL SELECT period, COUNT(*) AS entries"
-    " FROM {batch} WHERE {budget_scope} GROUP BY period) AS months GROUP BY period) AS months"
-)
+
+
+def _codes(scope: str, months: str) -> str:
+    """The accounts and the months of `scope`, from one pass: rows of kind 'account' (each account used,
+    with its number) and of kind 'month' (each month of `months`, a literal table, with `present` = the
+    accounts used in it, 0 when it has no rows). The distinct (account, period) pairs are found first: on
+    SQLite a DISTINCT over few values is several times cheaper than a GROUP BY, which sorts every row
+    (0.45 s instead of 1.3 s for both on 4 million entries). MATERIALIZED keeps the account parsed once
+    per account: otherwise both databases move a condition on it into the scan and parse every entry's
+    account (SQLite: 1.8 s instead of 0.15 s on a million entries). Each month is a literal row beside
+    the months present, not `NOT IN (SELECT period ...)`, which PostgreSQL runs as a scan per month."""
+    return (
+        f"(WITH used AS MATERIALIZED (SELECT DISTINCT account, period FROM {{batch}} WHERE {scope})"
+        " SELECT 'account' AS kind, account, {account_number} AS account_number, NULL AS period,"
+        " NULL AS present FROM (SELECT DISTINCT account FROM used WHERE account IS NOT NULL) AS accounts"
+        " UNION ALL SELECT 'month' AS kind, NULL, NULL, period, SUM(present) FROM"
+        f" ({months} UNION ALL SELECT period, 1 AS present FROM used) AS months GROUP BY period) AS codes"
+    )
+
+
+GL_CODES = _codes("{ytd}", "{report_months}")
+BUDGET_CODES = _codes("{budget_scope}", "{budget_months}")
 BUDGET_VERSION = "(SELECT COUNT(*) AS version_rows FROM {batch} WHERE {approved}) AS version"
 # The budget summed per account, each account's report row found by the plan's ranges (first match, as
 # Plan.row_for_account), beside the plan's own totals; one GROUP BY per report row adds them up, so a row
@@ -149,15 +150,15 @@ LEDGER_RULES: list[Rule] = [
         checks=(
             Check(
                 "gl_entries",
-                source=GL_ACCOUNTS,
-                where="{account_unmapped}",
+                source=GL_CODES,
+                where="kind = 'account' AND ({account_unmapped})",
                 key="'account ' || account",
                 noun=("account", "accounts"),
             ),
             Check(
                 "budget_entries",
-                source=BUDGET_ACCOUNTS,
-                where="{account_unmapped}",
+                source=BUDGET_CODES,
+                where="kind = 'account' AND ({account_unmapped})",
                 key="'account ' || account",
                 noun=("account", "accounts"),
             ),
@@ -313,8 +314,8 @@ LEDGER_RULES: list[Rule] = [
         checks=(
             Check(
                 "gl_entries",
-                source=GL_MONTHS,
-                where="entries = 0",
+                source=GL_CODES,
+                where="kind = 'month' AND present = 0",
                 key=PERIOD,
                 noun=("period", "periods"),
             ),
@@ -352,8 +353,8 @@ LEDGER_RULES: list[Rule] = [
         checks=(
             Check(
                 "budget_entries",
-                source=BUDGET_MONTHS,
-                where="entries = 0 AND {version_loaded}",
+                source=BUDGET_CODES,
+                where="kind = 'month' AND present = 0 AND {version_loaded}",
                 key=PERIOD,
                 noun=("period", "periods"),
             ),
@@ -537,8 +538,8 @@ def _months(window: Window) -> str:
 
 
 def _expected_months(window: Window) -> str:
-    """Each month of the window as a literal row (period, 0 entries)."""
-    return literal_rows(("period", "entries"), [(str(m.yyyymm), "0") for m in window.months])
+    """Each month of the window as a literal row (period, 0 accounts present)."""
+    return literal_rows(("period", "present"), [(str(m.yyyymm), "0") for m in window.months])
 
 
 def _any_null(columns: tuple[str, ...]) -> str:
