@@ -436,6 +436,30 @@ def test_every_rule_has_a_breaking_test() -> None:
     }
 
 
+def test_each_table_is_read_by_one_query_run_once(sqlite_url: str) -> None:
+    # Before: one query per check, and GX ran each twice (a COUNT(*) around it, then a sample).
+    url = build_source(sqlite_url, BREAKS[0][2])  # one failing rule: its count and examples come along
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)
+    try:
+        report = validate(url)
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
+
+    scans = [s for s in statements if s.startswith("WITH pass_1")]
+    # One per contract table that has checks: 4 ledger (gl_entries, budget_entries, investment_projects,
+    # cost_centers has none of its own) = 3, and the 4 HR tables.
+    assert len(scans) == 3 + 4 and len(set(scans)) == len(scans)
+    assert not [s for s in statements if "unexpected_row_count" in s]  # GX's counting query never runs
+    assert [(f.rule, f.count, f.examples) for f in report.findings] == [
+        ("ledger.vouchers_balance", 1, ["A1"])
+    ]
+
+
 def test_rerun_of_an_old_month_ignores_later_periods(sqlite_url: str) -> None:
     # April's books hold an unbalanced voucher on an unmapped account; March's report does not read April.
     april = [gl("A9", 1, 202504, "8500", 70.0), gl("A9", 2, 202504, "1930", -69.0)]
