@@ -12,7 +12,8 @@ validation graph resolves the metric once: one query per table, whatever the num
 What stays GX's: the suite, the batch and its `{batch}` substitution, severity, the validation result
 (`observed_value` = the count, `details.unexpected_rows` = the examples) and its failure handling: an error
 inside the metric reaches every expectation that depends on it through `exception_info`, which the runner
-turns into `internal.expectation_error`, never into a pass or into bad data.
+turns into `internal.expectation_error`, never into a pass or into bad data. (GX retries a metric that
+raised, up to three times: a failing query may run again; an answering one runs once.)
 """
 
 from __future__ import annotations

@@ -440,17 +440,16 @@ def exception_messages(exception_info: Any) -> list[str]:
 
 
 def _example_key(check: RuleCheck, row: Any) -> str:
+    """The example text of one answer row: its key, or the check's `example` of the key and its values
+    (which come back as value_1, value_2 and are handed over by their names)."""
     if not isinstance(row, dict):
         return str(row)
-    if check.check.example is not None:
-        # The values come back as value_1, value_2; the example reads them by their names.
-        names = [name for name, _ in check.check.values]
-        return check.check.example({"example_key": row.get("example_key"), **_named(names, row)})
-    return str(row["example_key"] if "example_key" in row else next(iter(row.values()), ""))
-
-
-def _named(names: list[str], row: dict[str, Any]) -> dict[str, Any]:
-    return {name: row.get(column) for name, column in zip(names, VALUE_COLUMNS, strict=False)}
+    if check.check.example is None:
+        return str(row.get("example_key"))
+    values = {
+        name: row.get(column) for (name, _), column in zip(check.check.values, VALUE_COLUMNS, strict=False)
+    }
+    return check.check.example({"example_key": row.get("example_key"), **values})
 
 
 def data_finding(check: RuleCheck, count: int, examples: list[str], located: str | None = None) -> Finding:
