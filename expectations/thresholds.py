@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from uppfoljning.datafile import problems, read_yaml
+from uppfoljning.datafile import file_error, invalid_file, read_yaml
 
 
 class _Strict(BaseModel):
@@ -62,18 +62,22 @@ def _sql_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+RULE = "thresholds.valid"
+"""The rule a broken thresholds file fails (a DataError: exit status 2, nothing runs)."""
+
+
 def default_thresholds() -> Thresholds:
     return _validated(_builtin(), "expectations/thresholds.yaml")
 
 
 def load_thresholds(path: Path | None) -> Thresholds:
-    """The built-in thresholds, with those of the file at `path` (if any) in their place. Raises
-    ValueError naming the file and every problem."""
+    """The built-in thresholds, with those of the file at `path` (if any) in their place. Raises a
+    DataError naming the file and every problem."""
     if path is None:
         return default_thresholds()
-    data = read_yaml(path, "thresholds file")
+    data = read_yaml(path, "thresholds file", RULE)
     if not isinstance(data, dict):
-        raise ValueError(f"thresholds file {path} is invalid: expected a mapping of names to values")
+        raise file_error(path, "thresholds file", RULE, "is invalid: expected a mapping of names to values")
     return _validated({**_builtin(), **data}, str(path))
 
 
@@ -86,4 +90,4 @@ def _validated(data: dict[str, Any], source: str) -> Thresholds:
     try:
         return Thresholds.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"thresholds file {source} is invalid: {problems(exc)}") from exc
+        raise invalid_file(source, "thresholds file", RULE, exc) from exc

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from extract.sources import HrTables, hr_tables
-from extract.sql import days_between, frame
+from extract.sql import days_between, frame, hundredths
 from transforms.periods import Month, Window
 from uppfoljning.plan import Definitions
 
@@ -27,7 +27,9 @@ class HrExtract:
     leavers: int
     """Permanent employments that ended within the turnover window."""
     sick_rolling: pd.DataFrame
-    """SICK_GROUP_COLUMNS per (sex, age group) over the rolling sick-leave window."""
+    """One row per (sex, age_group) over the rolling sick-leave window, from person-month sums: `persons`
+    (int, distinct persons with scheduled hours), `scheduled_hours`, `sick_hours`, `long_term_hours`
+    (float hours, exact to the centi-hour). See _sick_by_group."""
     sick_ytd: pd.DataFrame
     """The same over the year to date."""
 
@@ -97,25 +99,24 @@ def _age_group(report_year: int, definitions: Definitions, tables: HrTables) -> 
 def _sick_by_group(
     conn: sa.Connection, window: Window, report_month: Month, definitions: Definitions, tables: HrTables
 ) -> pd.DataFrame:
+    """Scheduled, sick and long-term sick hours per (sex, age group), computed on person-month sums.
+
+    HR systems book corrections as extra rows for the same person and month (+160 h, then -40 h), so a
+    single row says nothing: every rule works on the person-month's sums, as validation judges them
+    (hr.scheduled_hours_nonnegative). A person-month whose scheduled hours sum to 0 or less has no
+    ordinary working time: the person is not in that month's population and that month's sick hours do
+    not count. Hours are summed as whole centi-hours (extract.sql.hundredths), so a month of +160.10 and
+    -160.10 is exactly 0.
+
+    The query is flat joins and groupings only: scheduled and sick rows side by side (UNION ALL, each row
+    joined to employees), grouped per person-month, then per group. The sources are views without
+    indexes: a grouped subquery joined to employees, or a correlated EXISTS, made SQLite nest loops over
+    unindexed sets (28 s and 55 s at 30 000 persons; benchmarks/bench_monthly.py).
+    """
     employees, scheduled_hours, sick_leave = tables.employees, tables.scheduled_hours, tables.sick_leave
     first, last = window.first.yyyymm, window.last.yyyymm
     age_group = _age_group(report_month.year, definitions, tables)
-
-    # Persons with scheduled hours in the window are the population; hourly staff without any are outside.
-    # One flat join counted with DISTINCT: a grouped subquery joined to employees made SQLite nested-loop
-    # over two unindexed sets (28 s at 30 000 persons, 0.4 s this way; benchmarks/bench_monthly.py).
-    population = (
-        sa.select(
-            employees.c.sex,
-            age_group,
-            sa.func.count(sa.distinct(scheduled_hours.c.person_id)).label("persons"),
-            sa.func.sum(scheduled_hours.c.hours).label("scheduled_hours"),
-        )
-        .select_from(scheduled_hours.join(employees, employees.c.person_id == scheduled_hours.c.person_id))
-        .where(scheduled_hours.c.period.between(first, last))
-        .where(scheduled_hours.c.hours > 0)
-        .group_by(employees.c.sex, age_group)
-    )
+    none = sa.literal_column("0", sa.BigInteger)
 
     # A spell is long-term when it lasts long_term_min_days or more, counted to its end or, while it is
     # ongoing or ended after the report month, to the last day of the report month: a rerun of an old
@@ -127,39 +128,59 @@ def _sick_by_group(
     )
     spell_days = days_between(sick_leave.c.spell_start, spell_end) + 1
     long_term = spell_days >= definitions.sick_leave.long_term_min_days
-    # Sick hours count only in months where the person has scheduled hours. A join on (person, period)
-    # rather than a correlated EXISTS: the sources are views without indexes, and on SQLite the EXISTS
-    # form scanned scheduled_hours once per sick-leave row.
-    scheduled_months = (
-        sa.select(scheduled_hours.c.person_id, scheduled_hours.c.period)
-        .where(scheduled_hours.c.period.between(first, last))
-        .group_by(scheduled_hours.c.person_id, scheduled_hours.c.period)
-        .having(sa.func.sum(scheduled_hours.c.hours) > 0)
-        .subquery("scheduled_months")
-    )
-    sick = (
+    sick_centi = hundredths(sick_leave.c.hours)
+
+    scheduled_rows = (
         sa.select(
+            scheduled_hours.c.person_id.label("person_id"),
+            scheduled_hours.c.period.label("period"),
+            employees.c.sex.label("sex"),
+            age_group,
+            hundredths(scheduled_hours.c.hours).label("scheduled"),
+            none.label("sick"),
+            none.label("long_term"),
+        )
+        .select_from(scheduled_hours.join(employees, employees.c.person_id == scheduled_hours.c.person_id))
+        .where(scheduled_hours.c.period.between(first, last))
+    )
+    sick_rows = (
+        sa.select(
+            sick_leave.c.person_id,
+            sick_leave.c.period,
             employees.c.sex,
             age_group,
-            sa.func.sum(sick_leave.c.hours).label("sick_hours"),
-            sa.func.sum(sa.case((long_term, sick_leave.c.hours), else_=0)).label("long_term_hours"),
+            none,
+            sick_centi,
+            sa.case((long_term, sick_centi), else_=none),
         )
-        .select_from(
-            sick_leave.join(employees, employees.c.person_id == sick_leave.c.person_id).join(
-                scheduled_months,
-                sa.and_(
-                    scheduled_months.c.person_id == sick_leave.c.person_id,
-                    scheduled_months.c.period == sick_leave.c.period,
-                ),
-            )
-        )
+        .select_from(sick_leave.join(employees, employees.c.person_id == sick_leave.c.person_id))
         .where(sick_leave.c.period.between(first, last))
-        .group_by(employees.c.sex, age_group)
     )
-    population_frame = frame(conn, population, ["sex", "age_group", "persons", "scheduled_hours"])
-    sick_frame = frame(conn, sick, ["sex", "age_group", "sick_hours", "long_term_hours"])
-    merged = population_frame.merge(sick_frame, on=["sex", "age_group"], how="left")
+    rows = sa.union_all(scheduled_rows, sick_rows).subquery("hours_by_kind")
+    person_months = (
+        sa.select(
+            rows.c.person_id,
+            rows.c.sex,
+            rows.c.age_group,
+            sa.func.sum(rows.c.scheduled).label("scheduled"),
+            sa.func.sum(rows.c.sick).label("sick"),
+            sa.func.sum(rows.c.long_term).label("long_term"),
+        )
+        .group_by(rows.c.person_id, rows.c.period, rows.c.sex, rows.c.age_group)
+        # Only months with ordinary working time: their persons are the population, their sick hours count.
+        .having(sa.func.sum(rows.c.scheduled) > 0)
+        .subquery("person_months")
+    )
+    groups = sa.select(
+        person_months.c.sex,
+        person_months.c.age_group,
+        sa.func.count(sa.distinct(person_months.c.person_id)),
+        sa.cast(sa.func.sum(person_months.c.scheduled), sa.BigInteger),
+        sa.cast(sa.func.sum(person_months.c.sick), sa.BigInteger),
+        sa.cast(sa.func.sum(person_months.c.long_term), sa.BigInteger),
+    ).group_by(person_months.c.sex, person_months.c.age_group)
+    result = frame(conn, groups, SICK_GROUP_COLUMNS)
+    result["persons"] = result["persons"].astype("int64")
     for column in ("scheduled_hours", "sick_hours", "long_term_hours"):
-        merged[column] = merged[column].astype(float).fillna(0.0)
-    merged["persons"] = merged["persons"].astype(int)
-    return merged[SICK_GROUP_COLUMNS]
+        result[column] = result[column].astype("int64") / 100  # centi-hours to hours
+    return result

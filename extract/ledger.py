@@ -1,4 +1,9 @@
-"""Ledger extract: actuals, periodised budget and investment projects, aggregated in the database."""
+"""Ledger extract: actuals, periodised budget, investment projects and cost centres, aggregated in the database.
+
+Amounts leave the database as whole öre (int64): each row is turned into öre before it is summed
+(extract.sql.hundredths), so sums over millions of rows are exact. They stay integers through the
+transforms; transforms.figures turns them into SEK once, when figures.json is assembled.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,47 @@ import pandas as pd
 import sqlalchemy as sa
 
 from extract.sources import LedgerTables, ledger_tables
-from extract.sql import frame
+from extract.sql import frame, hundredths, total
 from transforms.periods import Month
+
+ACTUALS_COLUMNS = ["period", "account", "cost_center", "project", "amount_ore"]
+BUDGET_COLUMNS = ["period", "account", "cost_center", "amount_ore"]
+PROJECT_COLUMNS = ["project", "name", "category", "budget_ore"]
+COST_CENTER_COLUMNS = ["cost_center", "name", "parent"]
 
 
 @dataclass(frozen=True)
 class LedgerExtract:
+    """What one report needs from the ledger source; every amount in integer öre, ledger sign.
+
+    The frames are small (one row per group, not per voucher row) and are what the report package's
+    drill-down by cost centre and by account reads.
+    """
+
     actuals: pd.DataFrame
-    """period, account, project (None when none), amount: gl_entries summed, periods Jan..M of the year."""
+    """`gl_entries` summed per (period, account, cost_center, project), periods Y01..YM of the report year
+    only (later periods exist when an old month is rerun).
+
+    Columns: `period` (int, YYYYMM), `account` (str), `cost_center` (str), `project` (str, None when the
+    rows carry none; object dtype), `amount_ore` (int64, debit positive, credit negative).
+    """
     budget: pd.DataFrame
-    """period, account, amount: the approved budget version summed, all twelve periods of the year."""
+    """The plan's approved budget version summed per (period, account, cost_center), all twelve months of
+    the report year (other versions share the table and never count).
+
+    Columns: `period` (int, YYYYMM), `account` (str), `cost_center` (str), `amount_ore` (int64).
+    """
     projects: pd.DataFrame
-    """project, name, category, budget: the investment projects' rows of the report year."""
+    """The report year's `investment_projects` rows.
+
+    Columns: `project` (str, the region's id), `name` (str, as in the plan), `category` (str),
+    `budget_ore` (int64, that year's investment budget).
+    """
+    cost_centers: pd.DataFrame
+    """The `cost_centers` table as it is (a few dozen rows).
+
+    Columns: `cost_center` (str), `name` (str), `parent` (str, None at the top of the roll-up).
+    """
 
 
 def extract_ledger(
@@ -27,45 +61,59 @@ def extract_ledger(
 ) -> LedgerExtract:
     """`tables`: the ledger source's tables under the region's mapping (default: the contract's names)."""
     tables = tables or ledger_tables()
-    gl_entries, budget_entries, investment_projects = (
+    gl_entries, budget_entries, investment_projects, cost_centers = (
         tables.gl_entries,
         tables.budget_entries,
         tables.investment_projects,
+        tables.cost_centers,
     )
     first, last = Month(report_month.year, 1), report_month
     actuals_query = (
         sa.select(
             gl_entries.c.period,
             gl_entries.c.account,
+            gl_entries.c.cost_center,
             gl_entries.c.project,
-            sa.func.sum(gl_entries.c.amount).label("amount"),
+            total(hundredths(gl_entries.c.amount)),
         )
         # Only the report year up to M: later periods exist when an old month is rerun.
         .where(gl_entries.c.period.between(first.yyyymm, last.yyyymm))
-        .group_by(gl_entries.c.period, gl_entries.c.account, gl_entries.c.project)
+        .group_by(gl_entries.c.period, gl_entries.c.account, gl_entries.c.cost_center, gl_entries.c.project)
     )
     budget_query = (
         sa.select(
             budget_entries.c.period,
             budget_entries.c.account,
-            sa.func.sum(budget_entries.c.amount).label("amount"),
+            budget_entries.c.cost_center,
+            total(hundredths(budget_entries.c.amount)),
         )
         # Preliminary versions live in the same table and must never count.
         .where(budget_entries.c.budget_version == budget_version)
         .where(budget_entries.c.period.between(first.yyyymm, Month(report_month.year, 12).yyyymm))
-        .group_by(budget_entries.c.period, budget_entries.c.account)
+        .group_by(budget_entries.c.period, budget_entries.c.account, budget_entries.c.cost_center)
     )
     projects_query = sa.select(
         investment_projects.c.project,
         investment_projects.c.name,
         investment_projects.c.category,
-        investment_projects.c.budget,
+        hundredths(investment_projects.c.budget),
     ).where(investment_projects.c.year == report_month.year)
+    cost_centers_query = sa.select(cost_centers.c.cost_center, cost_centers.c.name, cost_centers.c.parent)
     with engine.connect() as conn:
-        actuals = frame(conn, actuals_query, ["period", "account", "project", "amount"])
-        budget = frame(conn, budget_query, ["period", "account", "amount"])
-        projects = frame(conn, projects_query, ["project", "name", "category", "budget"])
-    for table in (actuals, budget, projects):
-        amount_column = "budget" if "budget" in table.columns else "amount"
-        table[amount_column] = table[amount_column].astype(float).round(2)
-    return LedgerExtract(actuals=actuals, budget=budget, projects=projects)
+        actuals = frame(conn, actuals_query, ACTUALS_COLUMNS)
+        budget = frame(conn, budget_query, BUDGET_COLUMNS)
+        projects = frame(conn, projects_query, PROJECT_COLUMNS)
+        centers = frame(conn, cost_centers_query, COST_CENTER_COLUMNS)
+    for table, column in ((actuals, "amount_ore"), (budget, "amount_ore"), (projects, "budget_ore")):
+        table[column] = table[column].astype("int64")
+    actuals["period"] = actuals["period"].astype("int64")
+    budget["period"] = budget["period"].astype("int64")
+    actuals["project"] = _none_when_missing(actuals["project"])
+    centers["parent"] = _none_when_missing(centers["parent"])
+    return LedgerExtract(actuals=actuals, budget=budget, projects=projects, cost_centers=centers)
+
+
+def _none_when_missing(column: pd.Series) -> pd.Series:
+    """A text column whose missing values are None (pandas would infer NaN), as the docstrings promise."""
+    as_objects = column.astype(object)
+    return as_objects.where(as_objects.notna(), None)

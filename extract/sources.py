@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from uppfoljning.datafile import problems, read_yaml
+from uppfoljning.datafile import invalid_file, read_yaml
 
 __all__ = [
     "HR_TABLES",
@@ -233,15 +233,15 @@ class Mapping(_Strict):
 
 
 def load_mapping(path: Path | None) -> Mapping:
-    """Read a mapping file; without one, the contract's own names. Raises ValueError naming the file and
+    """Read a mapping file; without one, the contract's own names. Raises DataError naming the file and
     every problem (a typo in a table or column name, an unknown key, a name that cannot be used)."""
     if path is None:
         return Mapping()
-    data = read_yaml(path, "mapping file")
+    data = read_yaml(path, "mapping file", "mapping.valid")
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"mapping file {path} is invalid: {problems(exc)}") from exc
+        raise invalid_file(path, "mapping file", "mapping.valid", exc) from exc
 
 
 # --- the contract's tables as the warehouse holds them --------------------------------------------------------

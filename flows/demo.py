@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.settings import temporary_settings
 
 from flows.monthly import monthly_followup
 from transforms.periods import Month
@@ -26,14 +27,18 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     get_run_logger().info("demo source written: %s", summary)
     published: list[str] = []
     for month in range(1, 13):
-        state = monthly_followup(
-            period=str(Month(year, month)),
-            ledger_url=ledger_url,
-            hr_url=hr_url,
-            out_dir=str(out),
-            inputs_path=str(inputs_path),
-            return_state=True,
-        )
+        # No flow-run heartbeats for the months: they let a server detect crashed deployment runs, but the
+        # demo's temporary server stops with the process, and each sync flow run waits up to a second for
+        # its heartbeat thread at the end (about 6 s of the demo year).
+        with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+            state = monthly_followup(
+                period=str(Month(year, month)),
+                ledger_url=ledger_url,
+                hr_url=hr_url,
+                out_dir=str(out),
+                inputs_path=str(inputs_path),
+                return_state=True,
+            )
         outcome = state.result(raise_on_failure=False)
         if not state.is_completed():
             # The demo source is generated to be clean: a blocked month is a bug, not bad data.

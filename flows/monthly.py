@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -17,7 +17,6 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
-from sqlalchemy.exc import SQLAlchemyError
 
 from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
@@ -25,17 +24,22 @@ from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
-from publish.render import render_report
+from publish.history import earlier_figures
+from publish.manifest import inputs_fingerprint
+from publish.package import build_package
 from publish.run_log import record_run
 from publish.writer import figures_json, next_version, publish
 from transforms.data_quality import data_quality_block
+from transforms.drilldown import build_drilldown
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
+from uppfoljning.errors import DataError
 from uppfoljning.inputs import Inputs, load_inputs
 from uppfoljning.plan import MNKR, Plan, ReportKind, load_plan
 from uppfoljning.settings import connect_url, redact
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+T = TypeVar("T")
 
 
 def _engine(url: str, source: str) -> sa.Engine:
@@ -77,16 +81,20 @@ def validate(
 
 
 @task(name="extrahera-ekonomi", persist_result=False, cache_policy=NO_CACHE)
-def extract_ledger_stage(ledger_url: str, plan: Plan, report_month: Month, mapping: Mapping) -> LedgerExtract:
+def extract_ledger_stage(
+    ledger_url: str, plan: Plan, report_month: Month, mapping: Mapping
+) -> LedgerExtract | DataError:
     engine = _engine(ledger_url, "ledger")
     try:
         return extract_ledger(engine, report_month, plan.approved_budget_version, ledger_tables(mapping))
+    except DataError as exc:
+        return exc
     finally:
         engine.dispose()
 
 
 @task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
-def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month, mapping: Mapping) -> HrExtract:
+def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month, mapping: Mapping) -> HrExtract | DataError:
     engine = _engine(hr_url, "hr")
     definitions = plan.definitions
     try:
@@ -99,6 +107,8 @@ def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month, mapping: Mapp
             definitions=definitions,
             tables=hr_tables(mapping),
         )
+    except DataError as exc:
+        return exc
     finally:
         engine.dispose()
 
@@ -112,25 +122,89 @@ def compute(
     ledger: LedgerExtract,
     hr: HrExtract,
     data_quality: dict[str, Any],
-) -> dict[str, Any]:
-    return build_figures(
-        plan, inputs, report_month, kind, ledger, hr, data_quality, generated_at=dt.datetime.now(STOCKHOLM)
-    )
+) -> dict[str, Any] | DataError:
+    try:
+        return build_figures(
+            plan,
+            inputs,
+            report_month,
+            kind,
+            ledger,
+            hr,
+            data_quality,
+            generated_at=dt.datetime.now(STOCKHOLM),
+        )
+    except DataError as exc:
+        return exc
+
+
+def _checked(result: T | DataError) -> T:
+    """A stage's result, or its DataError raised in the flow.
+
+    The stages return a DataError instead of raising it: bad data is not a failure of the task, and
+    Prefect logs every exception a task raises with a traceback, which belongs to bugs only.
+    """
+    if isinstance(result, DataError):
+        raise result
+    return result
 
 
 @task(name="publicera-rapport", persist_result=False, cache_policy=NO_CACHE)
-def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> tuple[int, bool]:
-    """Render with the version number the publisher assigns, then write every file atomically.
+def publish_stage(
+    out_dir: Path,
+    figures: dict[str, Any],
+    plan: Plan,
+    inputs: Inputs,
+    ledger: LedgerExtract,
+    hr: HrExtract,
+    parameters: dict[str, Any],
+) -> tuple[int, bool]:
+    """Build the report package with the version number the publisher assigns, then write it atomically.
 
-    An unchanged rerun keeps the latest version (publish then only restores the top-level files).
-    Returns the version and whether it is new.
+    An unchanged rerun keeps the latest version and renders nothing (publish only restores the top-level
+    files from that version). Returns the version and whether it is new.
     """
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
     figures = {**figures, "version": version}
-    files = {"figures.json": figures_json(figures), "report.html": render_report(figures, plan)}
-    publish(out_dir, period, version, files)
-    get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
+    if not is_new:
+        publish(out_dir, period, version, {"figures.json": figures_json(figures)})
+        get_run_logger().info("published %s version %d (unchanged, nothing rendered)", period, version)
+        return version, is_new
+    drilldown = build_drilldown(
+        ledger.actuals,
+        ledger.budget,
+        ledger.cost_centers,
+        plan.row_for_account,
+        year=figures["year"],
+        month=figures["month"],
+    )
+    fingerprint = inputs_fingerprint(
+        {
+            "ledger.actuals": ledger.actuals,
+            "ledger.budget": ledger.budget,
+            "ledger.projects": ledger.projects,
+            "ledger.cost_centers": ledger.cost_centers,
+            "hr.headcounts": hr.headcounts,
+            "hr.leavers": hr.leavers,
+            "hr.sick_rolling": hr.sick_rolling,
+            "hr.sick_ytd": hr.sick_ytd,
+            "plan": plan.model_dump(mode="json"),
+            "inputs": inputs.model_dump(mode="json"),
+        }
+    )
+    package = build_package(
+        figures,
+        plan,
+        drilldown,
+        earlier_figures(out_dir, period),
+        parameters=parameters,
+        fingerprint=fingerprint,
+    )
+    publish(out_dir, period, version, package.files)
+    get_run_logger().info(
+        "published %s version %d (new); seconds by part %s", period, version, package.seconds
+    )
     return version, is_new
 
 
@@ -153,8 +227,10 @@ def monthly_followup(
 ) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
-    Returns the published folder, or a Failed state carrying `Blocked` when validation or an unusable
-    input stops publication (nothing is written then). Database URLs arrive without passwords (see
+    Returns the published folder, or a Failed state carrying `Blocked` when validation or data the user
+    can fix (a DataError: table, key, rule) stops publication; nothing is written then. Any other
+    exception is a bug or an outage: the run is logged as failed and the exception propagates (the
+    flow fails, its traceback in the log; the command exits 1). Database URLs arrive without passwords (see
     uppfoljning.settings.split_password): flow parameters are stored by Prefect and shown in its UI.
     `mapping_path` names the sources' table and column mapping (extract.sources); none: the contract's names.
     `thresholds_path` names data-quality thresholds that differ from expectations/thresholds.yaml.
@@ -165,7 +241,7 @@ def monthly_followup(
         inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
         mapping = load_mapping(Path(mapping_path) if mapping_path else None)
         thresholds = load_thresholds(Path(thresholds_path) if thresholds_path else None)
-    except (ValueError, OSError) as exc:
+    except DataError as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
     out = Path(out_dir)
@@ -193,18 +269,32 @@ def monthly_followup(
     input_findings, input_checks = check_inputs(plan, inputs, report_kind, period)
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
+    # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
+    # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
-        ledger = extract_ledger_stage(ledger_url, plan, report_month, mapping)
-        hr = extract_hr_stage(hr_url, plan, report_month, mapping)
-        figures = compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality)
-    except (SQLAlchemyError, ValueError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        ledger = _checked(extract_ledger_stage(ledger_url, plan, report_month, mapping))
+        hr = _checked(extract_hr_stage(hr_url, plan, report_month, mapping))
+        figures = _checked(compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality))
+        parameters = {
+            "period": period,
+            "report_kind": report_kind,
+            "ledger_url": redact(ledger_url),
+            "hr_url": redact(hr_url),
+            "inputs_path": inputs_path,
+            "plan_path": plan_path,
+            "mapping_path": mapping_path,
+            "out_dir": out_dir,
+        }
+        version, is_new = publish_stage(out, figures, plan, inputs, ledger, hr, parameters)
+    except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         return _blocked(
-            "Källan kunde inte användas / source unusable",
-            f"Källan kunde inte användas; inget publicerades. The source could not be used: {detail}",
+            f"Data som inte kan användas / unusable data: {exc.rule} ({exc.table})",
+            f"Uppgifterna kunde inte användas; inget publicerades. The data could not be used: {exc}",
         )
-    version, is_new = publish_stage(out, figures, plan)
+    except Exception:
+        record_stage(out, period, _record(started_at, report_kind, "failed", None, data_quality, report))
+        raise
     outcome = "published" if is_new else "unchanged"
     record_stage(out, period, _record(started_at, report_kind, outcome, version, data_quality, report))
     _summary_artifact(figures)

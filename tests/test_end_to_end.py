@@ -2,7 +2,8 @@
 
 The source data is tests/fixtures/small_office.py; its docstring tables show every row. Each expected number
 below is worked out by hand from those tables, with the arithmetic in a comment; none is computed by project
-code. Report month 2025-04 (UR1): rolling window 202405..202504, year to date 202501..202504.
+code. Report month 2025-04 (UR1): rolling window 202405..202504, year to date 202501..202504; 2025-06; and
+2025-12 (the annual report basis). Amounts are compared exactly (==), percentages to 1e-9 relative.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from tests.fixtures.small_office import write_small_office
@@ -20,9 +22,10 @@ from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test pa
 from uppfoljning.cli import main
 
 
-def sek(amount: float) -> Any:
-    """An amount in SEK: exact to the öre."""
-    return pytest.approx(amount, abs=0.005)
+def sek(amount: float) -> float:
+    """An amount in SEK, exact: figures.json must hold this two-decimal number itself (compared with ==),
+    not a float that drifted from it."""
+    return amount
 
 
 def pct(value: float) -> Any:
@@ -496,3 +499,198 @@ def test_figures_april_postgres(
     write_small_office(url, url)
     figures = run("2025-04", (url, url), tmp_path, inputs_file)
     assert_april(tmp_path, figures)
+
+
+# December, worked out by hand (report month 2025-12, the annual report basis: the rolling window and the
+# year to date are both 202501..202512; the books are closed, so every forecast is the outcome).
+# Actuals 202501..202512 (from the June sums above plus the fixture's "JULY TO DECEMBER" table):
+#   intakter   = -215 750 000.50 (Jan-Jun) + 5 x -36 000 000 - 43 999 999.99                  = -439 750 000.49
+#   personal   = 301 250 000.75 + 5 x (36 000 000 + 12 000 000) + (45 000 000 + 13 000 000.01) = 599 250 000.76
+#   ovriga     = 221 000 000 (Jan-Apr) + (20 + 35) + (20 + 36) mnkr (May, Jun) + 5 x 55 000 000
+#                + (25 000 000 + 44 000 000)                                                    =  676 000 000
+#   regionbid. = 11 x -68 000 000 - 72 000 000                                                  = -820 000 000
+# Budget: the year = the year to date (the zero 3590 rows add nothing). Forecast = actual: the 2025-04
+# adjustment of personalkostnader (-2 000 000) no longer applies.
+DECEMBER_ECONOMY = {
+    "rows": {
+        "intakter": {
+            "budget_year": sek(-440_000_000.00),
+            "budget_ytd": sek(-440_000_000.00),
+            "actual_ytd": sek(-439_750_000.49),
+            "deviation_ytd": sek(-249_999.51),  # -440 000 000 - (-439 750 000.49)
+            "forecast_year": sek(-439_750_000.49),
+            "forecast_deviation": sek(-249_999.51),
+        },
+        "personalkostnader": {
+            "budget_year": sek(586_000_000.00),
+            "budget_ytd": sek(586_000_000.00),
+            "actual_ytd": sek(599_250_000.76),
+            "deviation_ytd": sek(-13_250_000.76),  # 586 000 000 - 599 250 000.76
+            "forecast_year": sek(599_250_000.76),  # not 597 250 000.76: no adjustment after December
+            "forecast_deviation": sek(-13_250_000.76),
+        },
+        "ovriga_driftskostnader": {
+            "budget_year": sek(674_000_000.00),
+            "budget_ytd": sek(674_000_000.00),
+            "actual_ytd": sek(676_000_000.00),
+            "deviation_ytd": sek(-2_000_000.00),
+            "forecast_year": sek(676_000_000.00),
+            "forecast_deviation": sek(-2_000_000.00),
+        },
+        "netto": {
+            "budget_year": sek(820_000_000.00),
+            "budget_ytd": sek(820_000_000.00),
+            "actual_ytd": sek(835_500_000.27),  # -439 750 000.49 + 599 250 000.76 + 676 000 000
+            "deviation_ytd": sek(-15_500_000.27),
+            "forecast_year": sek(835_500_000.27),
+            "forecast_deviation": sek(-15_500_000.27),
+        },
+        "regionbidrag": {
+            "budget_year": sek(-820_000_000.00),
+            "actual_ytd": sek(-820_000_000.00),
+            "deviation_ytd": sek(0.00),
+            "forecast_deviation": sek(0.00),
+        },
+    },
+    "periodresultat": sek(-15_500_000.27),  # -(835 500 000.27 - 820 000 000)
+    "budgeted_result_ytd": sek(0.00),  # -(820 000 000 - 820 000 000)
+    "ackumulerad_budgetavvikelse": sek(-15_500_000.27),
+    "forecast_result": sek(-15_500_000.27),
+    "prognos_budgetavvikelse": sek(-15_500_000.27),  # the budgeted full-year result is 0
+}
+# Investments: class-1 rows with the project, 202501..202512; the year is closed, so forecast = spending.
+DECEMBER_INVESTMENTS = {
+    "Bredbandsutbyggnad": {
+        "actual_ytd": sek(10_000_000.10),  # 1 500 000 + 2 000 000 + 2 500 000 + 3 000 000 + 1 000 000.10
+        "forecast_year": sek(10_000_000.10),
+        "forecast_deviation": sek(-0.10),  # 10 000 000 - 10 000 000.10
+    },
+    "FVIS": {
+        "actual_ytd": sek(16_000_000.00),  # 4 000 000 + 5 000 000 + 7 500 000 - 500 000 (credit note, Aug)
+        "forecast_year": sek(16_000_000.00),
+        "forecast_deviation": sek(-1_000_000.00),
+    },
+    "Möbler och utrustning, övrigt": {
+        "actual_ytd": sek(450_000.00),  # 150 000 + 200 000 + 100 000
+        "forecast_year": sek(450_000.00),  # the outcome, not max(450 000, 600 000)
+        "forecast_deviation": sek(150_000.00),  # 600 000 - 450 000
+    },
+    "IT-utrustning": {
+        "actual_ytd": sek(79_000_000.50),  # 5 000 000 + 6 000 000.50 + 3 000 000 + 40 000 000 + 25 000 000
+        "forecast_year": sek(79_000_000.50),
+        "forecast_deviation": sek(999_999.50),  # 80 000 000 - 79 000 000.50
+        "comment": None,
+    },
+}
+# Turnover, window 2025-01-01..2025-12-31: leavers E24A (Jan 31), E23 (Mar 31), E25 (May 31) = 3; not the
+# visstid E27 and E31. Month-ends: Jan-Mar 20 + p23 p24 p25 p29 = 24; Apr, May 20 + p24 p25 p29 p30 = 24;
+# Jun-Dec 20 + p24 p29 p30 = 23. Sum 5 x 24 + 7 x 23 = 281, mean 281 / 12 = 23.4167; 3 / 23.4167 = 12.81 %.
+#
+# Sick leave 202501..202512 on person-month sums. Population: p01..p20, p23, p24, p25, p27, p29, p30 = 26
+# persons; not p31, whose only month nets to 0 (160 - 160). Scheduled hours:
+#   core 19 x 12 x 160 = 36 480, less p18's correction (-40 in 202511) and p20's October (160 - 160 = 0)
+#   = 36 280; p05 12 x 80 = 960; p23 3 x 160 = 480; p24 1 920; p25 5 x 160 = 800; p27 2 x 160 = 320;
+#   p29 1 920; p30 80 + 8 x 160 = 1 360                                                     => 44 040
+# Sick hours: S2 320 (59 days: short), S3 120 + 9 x 160 = 1 560 (ongoing, Mar 5..Dec 31 = 302 days: long),
+#   S4 328 (67 days: long), S7 40, S9 32, S10 24, S11 72 (cut at Dec 31: 17 days), S13 32 + 8 = 40;
+#   not S12 (24 h in p20's zero month)                                                      => 2 416
+#   long-term 1 560 + 328 = 1 888.
+# Groups: K p01 p02 p03 p05 p06 p08 p10 p11 p13 p14 p16 p17 p19 p20 p23 p25 p29 = 17 persons,
+#   12 x 1 920 + p05 960 + p20 1 760 + p23 480 + p25 800 + p29 1 920 = 28 960 h; sick S13 40 + S3 1 560
+#   + S10 24 + S9 32 + S11 72 = 1 728.  M 9 persons => suppressed.
+#   -29 (p06 p09 p17 p27 p29) 5 => suppressed; 50- (p02 p03 p05 p08 p11 p14 p15 p19 p25 p30) exactly 10 =>
+#   suppressed; 30-49 (p01 p04 p07 p10 p12 p13 p16 p18 p20 p23 p24) 11 persons: 7 x 1 920 + p18 1 880
+#   + p20 1 760 + p23 480 + p24 1 920 = 19 480 h, sick S13 40 + S2 320 + S4 328 + S7 40 + S9 32 = 760.
+# (Row by row with hours > 0, as before person-month sums, the population would be 27 persons and
+#  44 400 h: p18's 160, p20's 160 and p31's 160 counted.)
+DECEMBER = {
+    "period": "2025-12",
+    "report_kind": "arsredovisning",
+    "version": 1,
+    "economy": DECEMBER_ECONOMY,
+    "investments": DECEMBER_INVESTMENTS,
+    "indicators": {
+        "personalomsattning": {
+            "value": pct(3 / (281 / 12) * 100),  # 12.81 %
+            "numerator": 3,
+            "denominator": pct(281 / 12),
+            "met": False,
+            "suppressed": False,
+        },
+        "sjukfranvaro": {
+            "value": pct(2416 / 44040 * 100),  # 5.49 %
+            "value_ytd": pct(2416 / 44040 * 100),  # the statutory annual figure: the same window in December
+            "long_term_share": pct(1888 / 2416 * 100),  # 78.15 %
+            "long_term_share_ytd": pct(1888 / 2416 * 100),
+            "met": False,  # 5.49 > 5.2
+            "persons": 26,
+            "suppressed": False,
+            "by_sex": {"K": pct(1728 / 28960 * 100), "M": None},
+            "by_age": {"-29": None, "30-49": pct(760 / 19480 * 100), "50-": None},
+        },
+    },
+}
+
+
+def test_december_annual_basis_sqlite(
+    sqlite_office: tuple[str, str], inputs_file: Path, tmp_path: Path
+) -> None:
+    december = run("2025-12", sqlite_office, tmp_path, inputs_file)
+    assert_figures(december, DECEMBER)
+    report = (tmp_path / "2025-12" / "report.html").read_text(encoding="utf-8")
+    assert "Årsredovisning" in report
+
+
+@pytest.mark.postgres
+def test_december_annual_basis_postgres(
+    pg_url_factory: Callable[[], str],  # noqa: F811  (the imported fixture)
+    inputs_file: Path,
+    tmp_path: Path,
+) -> None:
+    url = pg_url_factory()
+    write_small_office(url, url)
+    assert_figures(run("2025-12", (url, url), tmp_path, inputs_file), DECEMBER)
+
+
+def test_office_of_ten_or_fewer_shows_no_employee_figure(inputs_file: Path, tmp_path: Path) -> None:
+    # The small office with only p01..p08: eight permanent employees, all with scheduled hours in the window.
+    # Eight is ten or fewer, so not only the groups but the headline figures themselves are withheld.
+    urls = (f"sqlite:///{tmp_path / 'ledger.db'}", f"sqlite:///{tmp_path / 'hr.db'}")
+    write_small_office(*urls)
+    kept = ", ".join(f"'p{n:02d}'" for n in range(1, 9))
+    with sa.create_engine(urls[1]).begin() as conn:
+        for table in ("employees", "employments", "scheduled_hours", "sick_leave"):
+            conn.execute(sa.text(f"DELETE FROM {table} WHERE person_id NOT IN ({kept})"))
+    figures = run("2025-04", urls, tmp_path / "out", inputs_file)
+    assert_figures(
+        figures,
+        {
+            "economy": APRIL_ECONOMY,  # the ledger is untouched
+            "indicators": {
+                # Mean headcount 8: withheld, and so are the numerator and denominator it follows from.
+                "personalomsattning": {
+                    "value": None,
+                    "numerator": None,
+                    "denominator": None,
+                    "met": None,
+                    "suppressed": True,
+                },
+                "sjukfranvaro": {
+                    "value": None,
+                    "value_ytd": None,
+                    "long_term_share": None,
+                    "long_term_share_ytd": None,
+                    "met": None,
+                    "persons": None,
+                    "suppressed": True,
+                    "suppressed_ytd": True,
+                    "by_sex": {"K": None, "M": None},
+                    "by_age": {"-29": None, "30-49": None, "50-": None},
+                },
+            },
+        },
+    )
+    report = (tmp_path / "out" / "2025-04" / "report.html").read_text(encoding="utf-8")
+    # The reader is told why, in Swedish.
+    assert "Personalomsättningen redovisas inte: i genomsnitt tio eller färre tillsvidareanställda" in report
+    assert "Sjukfrånvaron redovisas inte: tio eller färre anställda hade ordinarie arbetstid" in report

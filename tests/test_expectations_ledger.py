@@ -32,6 +32,7 @@ from tests.test_expectations import (
     insert,
     update,
 )
+from uppfoljning.errors import DataError
 
 BUDGET_B2025 = budget_entries.c.budget_version == "B2025"
 
@@ -331,7 +332,9 @@ def test_a_booking_date_that_is_not_a_date_warns(sqlite_url: str) -> None:
 def test_grace_days_out_of_range_are_refused(tmp_path: Path) -> None:
     thresholds = tmp_path / "gransvarden.yaml"
     thresholds.write_text("period_end_grace_days: 32\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"gransvarden.yaml is invalid: period_end_grace_days: .*31"):
+    with pytest.raises(
+        DataError, match=r"gransvarden.yaml, the file: is invalid: period_end_grace_days: .*31"
+    ):
         load_thresholds(thresholds)
 
 

@@ -15,6 +15,7 @@ from extract.sources import scheduled_hours
 from tests.fixtures.small_office import write_small_office
 from tests.test_expectations import PLAN, YEAR, build_source, insert
 from uppfoljning.cli import main
+from uppfoljning.errors import DataError
 
 
 def write(path: Path, text: str) -> Path:
@@ -61,7 +62,7 @@ def test_a_file_lists_only_what_differs(tmp_path: Path) -> None:
 )
 def test_a_wrong_file_is_refused_naming_file_and_problem(tmp_path: Path, text: str, problem: str) -> None:
     path = write(tmp_path / "gransvarden.yaml", text)
-    with pytest.raises(ValueError, match="gransvarden.yaml") as raised:
+    with pytest.raises(DataError, match="gransvarden.yaml") as raised:
         load_thresholds(path)
     assert problem in str(raised.value)
 
@@ -109,7 +110,7 @@ def test_the_validate_command_reads_the_thresholds_file(
     assert (
         main([*argv, "--thresholds", str(write(tmp_path / "bad.yaml", "period_end_grace_days: 40\n"))]) == 2
     )
-    assert "bad.yaml is invalid: period_end_grace_days" in capsys.readouterr().err
+    assert "bad.yaml, the file: is invalid: period_end_grace_days" in capsys.readouterr().err
 
 
 def test_the_monthly_run_reads_the_thresholds_file(

@@ -334,7 +334,7 @@ def test_a_malformed_mapping_is_refused_before_anything_runs(
     assert run(urls, out, "--mapping", str(mapping)) == 2
 
     stderr = capsys.readouterr().err
-    assert f"invalid mapping file: mapping file {mapping} " in stderr
+    assert f"invalid mapping file: mapping file {mapping}, the file: " in stderr
     assert message in stderr
     assert not out.exists()
     assert not (tmp_path / "saknas.db").exists()
@@ -343,7 +343,7 @@ def test_a_malformed_mapping_is_refused_before_anything_runs(
 def test_a_missing_mapping_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     urls = (f"sqlite:///{tmp_path / 'saknas.db'}",) * 2
     assert run(urls, tmp_path / "out", "--mapping", str(tmp_path / "finns-inte.yaml")) == 2
-    assert f"mapping file {tmp_path / 'finns-inte.yaml'} cannot be read" in capsys.readouterr().err
+    assert f"mapping file {tmp_path / 'finns-inte.yaml'}, the file: cannot be read" in capsys.readouterr().err
 
 
 def test_an_empty_mapping_file_is_the_contracts_names(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from uppfoljning.sources import HR_TABLES
+from extract.sources import HR_TABLES
 
 HR_TABLE_NAMES = frozenset(t.name for t in HR_TABLES)
 

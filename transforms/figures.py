@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from transforms.economy import economy_rows, results, sum_by_row
+from transforms.economy import RESULT_KEYS, ROW_KEYS, economy_rows, results, sum_by_row
+from transforms.investments import MONEY_KEYS as INVESTMENT_MONEY_KEYS
 from transforms.investments import InvestmentPlanRow, investment_figures
+from transforms.money import ore, ore_from_mnkr, sek
 from transforms.periods import Month, Window, rolling_window
 from transforms.sick_leave import sjukfranvaro
 from transforms.turnover import personalomsattning
 from uppfoljning.inputs import Inputs
-from uppfoljning.plan import MNKR, Plan, ReportKind
+from uppfoljning.plan import Plan, ReportKind
 
 if TYPE_CHECKING:  # only the aggregate containers' types; transforms never query
     from extract.hr import HrExtract
@@ -57,6 +60,29 @@ def plan_section(plan: Plan, inputs: Inputs, kind: ReportKind) -> dict[str, Any]
     return {"goals": goals, "council_goals_without_board_goal": without_board_goal}
 
 
+def in_sek(
+    economy: Mapping[str, Any], investments: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The one place where whole öre become SEK (figures.json, contract §3: numbers with two decimals).
+
+    Everything before works in exact integer öre; the report and figures.json read SEK.
+    """
+    rows = {
+        row: {key: (sek(value) if key in ROW_KEYS else value) for key, value in entry.items()}
+        for row, entry in economy["rows"].items()
+    }
+    economy_sek = {
+        **economy,
+        "rows": rows,
+        **{key: sek(economy[key]) for key in RESULT_KEYS},
+    }
+    investments_sek = [
+        {key: (sek(value) if key in INVESTMENT_MONEY_KEYS else value) for key, value in entry.items()}
+        for entry in investments
+    ]
+    return economy_sek, investments_sek
+
+
 def assemble(
     *,
     plan: Plan,
@@ -69,6 +95,7 @@ def assemble(
     data_quality: dict[str, Any],
     generated_at: dt.datetime,
 ) -> dict[str, Any]:
+    economy_sek, investments_sek = in_sek(economy, investments)
     return {
         "period": str(report_month),
         "report_kind": kind,
@@ -78,8 +105,8 @@ def assemble(
         "organisation": plan.organisation,
         "year": report_month.year,
         "month": report_month.month,
-        "economy": economy,
-        "investments": investments,
+        "economy": economy_sek,
+        "investments": investments_sek,
         "indicators": indicators,
         **plan_section(plan, inputs, kind),
         "work_environment_activities": [a.model_dump() for a in plan.work_environment_activities],
@@ -107,10 +134,11 @@ def build_figures(
     actuals_pnl = ledger.actuals[ledger.actuals["account"].isin(pnl)]
     budget_pnl = ledger.budget[ledger.budget["account"].isin(pnl)]
     # An adjustment concerns the rest of the year; after December nothing remains, so the forecast is the outcome.
-    adjustments_in_force = [] if report_month.month == 12 else inputs.adjustments_for(period)
-    adjustments: dict[str, float] = {}
+    year_closed = report_month.month == 12
+    adjustments_in_force = [] if year_closed else inputs.adjustments_for(period)
+    adjustments: dict[str, int] = {}
     for adjustment in adjustments_in_force:
-        adjustments[adjustment.row] = adjustments.get(adjustment.row, 0.0) + adjustment.amount_sek
+        adjustments[adjustment.row] = adjustments.get(adjustment.row, 0) + ore(adjustment.amount_sek)
 
     rows = economy_rows(
         actual_ytd=sum_by_row(actuals_pnl, pnl, source="gl_entries"),
@@ -127,20 +155,20 @@ def build_figures(
         "forecast_adjustments": [a.model_dump() for a in adjustments_in_force],
     }
 
-    investments = investment_figures(
-        [
+    plan_rows = []
+    for investment in plan.investments:
+        entered = inputs.investment_for(period, investment.name)
+        plan_rows.append(
             InvestmentPlanRow(
-                name=i.name,
-                category=i.category,
-                budget_year=i.budget_mnkr.get(report_month.year, 0.0) * MNKR,
-                comment=inputs.investment_for(period, i.name).comment,
-                forecast_override=inputs.investment_for(period, i.name).forecast_sek,
+                name=investment.name,
+                category=investment.category,
+                budget_ore=ore_from_mnkr(investment.budget_mnkr.get(report_month.year, 0)),
+                comment=entered.comment,
+                forecast_override_ore=None if entered.forecast_sek is None else ore(entered.forecast_sek),
             )
-            for i in plan.investments
-        ],
-        ledger.projects,
-        ledger.actuals,
-        plan.is_investment_account,
+        )
+    investments = investment_figures(
+        plan_rows, ledger.projects, ledger.actuals, plan.is_investment_account, year_closed=year_closed
     )
 
     definitions = plan.definitions

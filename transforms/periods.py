@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from uppfoljning.errors import DataError
+
 
 @dataclass(frozen=True, order=True)
 class Month:
@@ -18,14 +20,19 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """'2025-02' -> Month(2025, 2); anything else is a ValueError naming the input."""
+        """'2025-02' -> Month(2025, 2); anything else is a DataError naming the input (the user typed it)."""
         try:
             year_text, month_text = text.split("-")
             if len(year_text) != 4 or len(month_text) != 2:
                 raise ValueError
             return cls(int(year_text), int(month_text))
         except ValueError:
-            raise ValueError(f"period {text!r} is not of the form YYYY-MM") from None
+            raise DataError(
+                table="--period",
+                key=repr(text),
+                rule="period_format",
+                problem="the period is not of the form YYYY-MM (e.g. 2025-02)",
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

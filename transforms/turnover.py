@@ -10,9 +10,16 @@ def personalomsattning(
 ) -> dict[str, object]:
     """Leavers in the window / mean of the window's month-end headcounts × 100.
 
-    The figure is withheld (None) when the mean headcount is at most `max_suppressed_size`: so few
-    employees make leavers traceable to individuals.
+    The figure is withheld when the mean headcount is at most `max_suppressed_size`: so few employees make
+    leavers traceable to individuals. Its numerator and denominator are withheld with it (None), since the
+    figure follows from them; `suppressed` says why the value is missing.
     """
     denominator = sum(headcounts) / len(headcounts) if headcounts else 0.0
-    value = None if denominator <= max_suppressed_size else leavers / denominator * 100
-    return {"value": value, "numerator": leavers, "denominator": denominator}
+    if denominator <= max_suppressed_size:
+        return {"value": None, "numerator": None, "denominator": None, "suppressed": True}
+    return {
+        "value": leavers / denominator * 100,
+        "numerator": leavers,
+        "denominator": denominator,
+        "suppressed": False,
+    }

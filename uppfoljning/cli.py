@@ -7,11 +7,14 @@ explanation on stderr names the table, key and rule); 1 on an unexpected error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from pathlib import Path
 
 from expectations.thresholds import load_thresholds
 from extract.sources import load_mapping
+from uppfoljning.errors import DataError
 from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED = 0, 1, 2
@@ -83,7 +86,37 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
+def _start_server_while_importing(module: str) -> None:
+    """Import a flow module while Prefect's temporary server starts, when no server is configured.
+
+    Without PREFECT_API_URL the first flow call starts a local server in a subprocess and waits 4–5 s
+    for it; importing the flows (Great Expectations, WeasyPrint, matplotlib) takes as long again. Both
+    are CPU work in separate processes, so on two cores they overlap: the server is started here, the
+    import runs in a thread meanwhile, and the flow call then finds the server running (Prefect keeps one
+    per process). With a configured server nothing is started.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    loader = threading.Thread(target=load, name=f"import-{module}", daemon=True)
+    loader.start()
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        SubprocessASGIServer().start()
+    loader.join()
+    if failure:
+        raise failure[0]
+
+
 def _demo(out_dir: Path) -> int:
+    _start_server_while_importing("flows.demo")
     from flows.demo import demo_year
 
     published = demo_year(out_dir=str(out_dir))
@@ -92,6 +125,7 @@ def _demo(out_dir: Path) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
+    _start_server_while_importing("flows.monthly")
     from flows.monthly import Blocked, monthly_followup
 
     if args.send:
@@ -108,11 +142,11 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
     thresholds_path = args.thresholds or settings.thresholds_path
     try:  # a broken mapping is refused before anything runs (the flow reads the file again)
         load_mapping(mapping_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:  # likewise broken thresholds
         load_thresholds(thresholds_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
@@ -155,17 +189,17 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     ledger_url, hr_url = sources
     try:
         mapping = load_mapping(args.mapping or settings.mapping_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
         thresholds = load_thresholds(args.thresholds or settings.thresholds_path)
-    except ValueError as exc:
+    except DataError as exc:
         return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
     try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
-    except (ValueError, OSError) as exc:
+    except DataError as exc:
         return _fail(f"Ogiltig indata / invalid input: {exc}")
     report = validate_sources(
         connect_url(ledger_url, "ledger"),

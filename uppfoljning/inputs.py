@@ -7,11 +7,14 @@ comment is an error, because the forecast sent to the board must be explainable 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from uppfoljning.errors import DataError, schema_error_key
 
 AssessmentStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
 STATUS_LABELS: dict[str, str] = {
@@ -30,15 +33,26 @@ class Assessment(_Strict):
     comment: str = Field(min_length=1)
 
 
+def _whole_ore(value: float | None) -> float | None:
+    """SEK with at most two decimals: the pipeline counts whole öre and must not round an input silently."""
+    if value is not None and Decimal(str(value)) != Decimal(str(value)).quantize(Decimal("0.01")):
+        raise ValueError(f"{value} has more than two decimals (amounts are SEK to the öre)")
+    return value
+
+
 class ForecastAdjustment(_Strict):
     row: Literal["intakter", "personalkostnader", "ovriga_driftskostnader", "regionbidrag"]
     amount_sek: float
     comment: str = Field(min_length=1)
 
+    _two_decimals = field_validator("amount_sek")(_whole_ore)
+
 
 class InvestmentInput(_Strict):
     comment: str | None = None
     forecast_sek: float | None = None
+
+    _two_decimals = field_validator("forecast_sek")(_whole_ore)
 
 
 class Inputs(_Strict):
@@ -73,9 +87,28 @@ def load_inputs(path: Path | None, year: int) -> Inputs:
     if path is None or not Path(path).exists():
         return Inputs(year=year)
     try:
-        inputs = Inputs.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    except Exception as exc:
-        raise ValueError(f"inputs file {path} is invalid: {exc}") from exc
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            table=str(path),
+            key="the file",
+            rule="inputs.readable",
+            problem=f"the inputs file cannot be read: {exc}",
+        ) from exc
+    try:
+        inputs = Inputs.model_validate(yaml.safe_load(text))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DataError(
+            table=str(path),
+            key=schema_error_key(exc),
+            rule="inputs.schema",
+            problem=f"the inputs file is invalid: {exc}",
+        ) from exc
     if inputs.year != year:
-        raise ValueError(f"inputs file {path} is for {inputs.year}, the run is for {year}")
+        raise DataError(
+            table=str(path),
+            key="year",
+            rule="inputs.year",
+            problem=f"the inputs file is for {inputs.year}, the run is for {year}",
+        )
     return inputs

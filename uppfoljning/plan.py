@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from uppfoljning.errors import DataError, schema_error_key
 
 MNKR = 1_000_000.0
 ReportKind = Literal["avvikelserapport", "ur1", "ur2", "arsredovisning", "manadsrapport"]
@@ -178,13 +180,32 @@ class Plan(_Strict):
 
 def load_plan(path: Path | None = None, year: int = 2025) -> Plan:
     """Load a plan file; without a path, the built-in plan of `year`."""
-    if path is None:
-        text = resources.files("plans").joinpath(f"verksamhetsplan-{year}.yaml").read_text(encoding="utf-8")
-        source = f"plans/verksamhetsplan-{year}.yaml"
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        source = str(path)
+    source = f"plans/verksamhetsplan-{year}.yaml" if path is None else str(path)
+    try:
+        if path is None:
+            text = (
+                resources.files("plans").joinpath(f"verksamhetsplan-{year}.yaml").read_text(encoding="utf-8")
+            )
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(
+            table=source,
+            key="the file",
+            rule="plan.exists",
+            problem=f"there is no plan file for {year}" if path is None else "the plan file does not exist",
+            fix="Give the plan with --plan, or add plans/verksamhetsplan-YYYY.yaml.",
+        ) from None
+    except OSError as exc:
+        raise DataError(
+            table=source, key="the file", rule="plan.readable", problem=f"the plan file cannot be read: {exc}"
+        ) from exc
     try:
         return Plan.model_validate(yaml.safe_load(text))
-    except Exception as exc:  # pydantic's message names the field; add the file
-        raise ValueError(f"plan file {source} is invalid: {exc}") from exc
+    except (yaml.YAMLError, ValidationError) as exc:  # pydantic's message names the field; add the file
+        raise DataError(
+            table=source,
+            key=schema_error_key(exc),
+            rule="plan.schema",
+            problem=f"the plan file is invalid: {exc}",
+        ) from exc
