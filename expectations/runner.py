@@ -253,7 +253,7 @@ def _open_datasource(
 def _engine_options(url: str) -> dict[str, Any]:
     """create_engine() options for validation. PostgreSQL through libpq (psycopg, psycopg2): JIT off for
     these connections only. A table's query has hundreds of expressions, and PostgreSQL's JIT compiler
-    spends seconds on them (measured: 4.5 s to compile, 1.5 s to run the ledger's query on a million
+    spends seconds on them (measured: 4–6 s to compile, 1.5 s to run the ledger's query on a million
     rows); the work itself is scans and sorts, which JIT does not speed up. Options already in the URL
     are kept."""
     parsed = sa.make_url(url)
