@@ -28,6 +28,7 @@ from delivery.recipients import Recipients, check_lists, load_recipients
 from delivery.send import DeliveryFailed, DeliveryReport, deliver_configured
 from expectations.inputs import check_inputs
 from expectations.runner import ValidationReport, validate_sources
+from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
@@ -127,7 +128,7 @@ def _first_line(exc: BaseException) -> str:
 
 @task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
 def validate(
-    ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping
+    ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping, thresholds: Thresholds
 ) -> ValidationReport:
     """Great Expectations suites on both sources, inside the databases."""
     report = validate_sources(
@@ -137,6 +138,7 @@ def validate(
         report_month.year,
         report_month.month,
         mapping=mapping,
+        thresholds=thresholds,
     )
     get_run_logger().info(
         "validation: %d checks, %d findings, seconds by suite %s",
@@ -349,6 +351,7 @@ def monthly_followup(
     force: bool = False,
     recipients_path: str | None = None,
     outbox: bool = False,
+    thresholds_path: str | None = None,
 ) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
@@ -366,6 +369,7 @@ def monthly_followup(
     the period; `outbox`: write the messages into OUT/outbox/ even when a mail server is configured (the
     demo). `force`: publish a new version even when the figures are unchanged (e.g. after a correction
     that moves amounts between cost centres, which changes the workbook but no figure).
+    `thresholds_path` names data-quality thresholds that differ from expectations/thresholds.yaml.
     """
     try:
         settings = load_settings()
@@ -373,6 +377,7 @@ def monthly_followup(
         plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
         inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
         mapping = load_mapping(Path(mapping_path) if mapping_path else None)
+        thresholds = load_thresholds(Path(thresholds_path) if thresholds_path else None)
         recipients, recipients_file = _recipients(settings, recipients_path, send, outbox)
     except (DataError, SettingsError) as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
@@ -407,6 +412,7 @@ def monthly_followup(
                 inputs=inputs,
                 report_month=report_month,
                 mapping=mapping,
+                thresholds=thresholds,
                 parameters={
                     "period": period,
                     "report_kind": report_kind,
@@ -501,6 +507,7 @@ def _locked_run(
     inputs: Inputs,
     report_month: Month,
     mapping: Mapping,
+    thresholds: Thresholds,
     parameters: dict[str, Any],
     force: bool,
     recipients: Recipients | None,
@@ -520,7 +527,7 @@ def _locked_run(
     ledger_url_delivery = settings.delivery_ledger(out)
     try:
         retried(reach_sources)(ledger_url, hr_url)
-        report = retried(validate)(ledger_url, hr_url, plan, report_month, mapping)
+        report = retried(validate)(ledger_url, hr_url, plan, report_month, mapping, thresholds)
     except Exception as exc:
         if not is_transient_database_error(exc):
             record_stage(out, period, _record(started_at, report_kind, "failed", None, None, None))

@@ -75,6 +75,7 @@ def scheduled_followup(
         kind=kind,
         inputs_path=str(inputs) if inputs.is_file() else None,
         mapping_path=str(settings.mapping_path) if settings.mapping_path else None,
+        thresholds_path=str(settings.thresholds_path) if settings.thresholds_path else None,
         send=send,
         force=force,
         recipients_path=str(settings.recipients_file()) if send else None,

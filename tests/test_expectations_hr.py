@@ -21,7 +21,8 @@ from expectations import hr as hr_suite
 from expectations.hr import HR_RULES
 from extract.sources import HR_TABLES, employments, scheduled_hours, sick_leave
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
-from tests.test_expectations import BREAKS, MONTH, PLAN, YEAR, Breaker, build_source, insert, update, validate
+from tests.test_expectations import BREAKS, PLAN, Breaker, build_source, insert, update, validate
+from transforms.periods import Month
 
 D = dt.date
 RULES = {r.id: r for r in HR_RULES}
@@ -210,15 +211,14 @@ def test_each_hr_rule_names_the_key(
 
 
 def test_every_hr_check_has_a_breaking_test() -> None:
-    checks = hr_suite.hr_checks(PLAN, YEAR, MONTH)
     broken = {(b[0], b[1]) for b in [*BREAKS, *HR_BREAKS] if b[0].startswith("hr.")}
-    assert {(c.rule.id, c.table) for c in checks} == broken
+    assert {(r.id, c.table) for r in HR_RULES for c in r.checks} == broken
 
 
 def test_hr_rules_lists_every_rule_once_with_a_fix() -> None:
     ids = [r.id for r in HR_RULES]
     assert len(ids) == len(set(ids)) and all(i.startswith("hr.") for i in ids)
-    assert {c.rule.id for c in hr_suite.hr_checks(PLAN, YEAR, MONTH)} == set(ids)
+    assert all(r.checks for r in HR_RULES)
     for rule in HR_RULES:
         english, swedish = rule.fix.split(" / ")
         assert english.endswith(".") and swedish.endswith("."), rule.id
@@ -384,8 +384,11 @@ def test_sick_leave_outside_the_scope_is_not_read(sqlite_url: str) -> None:
 
 
 def test_scope_months_run_from_the_first_period_to_the_report_month() -> None:
-    assert hr_suite.scope_months(PLAN, 2025, 3) == [*range(202404, 202413), 202501, 202502, 202503]
-    assert hr_suite.scope_months(PLAN, 2025, 12) == list(range(202501, 202513))
+    def months(month: int) -> list[int]:
+        return [m.yyyymm for m in hr_suite.scope(PLAN, Month(2025, month)).months]
+
+    assert months(3) == [*range(202404, 202413), 202501, 202502, 202503]
+    assert months(12) == list(range(202501, 202513))
 
 
 # --- PostgreSQL: the dialect-sensitive SQL (date literals, window sum, row-value IN, number formatting) --------

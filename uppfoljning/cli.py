@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+from expectations.thresholds import load_thresholds
 from extract.sources import load_mapping
 from uppfoljning.errors import DataError
 from uppfoljning.settings import (
@@ -126,6 +127,12 @@ def _source_options(command: argparse.ArgumentParser) -> None:
         help="table and column names of the sources where they differ from the contract's "
         "(default: UPPFOLJNING_MAPPING, else the contract's names)",
     )
+    command.add_argument(
+        "--thresholds",
+        type=Path,
+        help="data-quality thresholds that differ from the built-in ones "
+        "(default: UPPFOLJNING_THRESHOLDS, else expectations/thresholds.yaml)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,10 +209,15 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
     ledger_url, hr_url = sources
     inputs = _inputs_path(args, settings)
     mapping_path = args.mapping or settings.mapping_path
+    thresholds_path = args.thresholds or settings.thresholds_path
     try:  # a broken mapping is refused before anything runs (the flow reads the file again)
         load_mapping(mapping_path)
     except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
+    try:  # likewise broken thresholds
+        load_thresholds(thresholds_path)
+    except DataError as exc:
+        return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
@@ -222,6 +234,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         send=args.send,
         force=args.force,
         recipients_path=str(args.recipients) if args.recipients else None,
+        thresholds_path=str(thresholds_path) if thresholds_path else None,
         return_state=True,
     )
     if state.is_completed():
@@ -259,6 +272,10 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
+        thresholds = load_thresholds(args.thresholds or settings.thresholds_path)
+    except DataError as exc:
+        return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
+    try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
@@ -271,6 +288,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         month.year,
         month.month,
         mapping=mapping,
+        thresholds=thresholds,
     )
     input_findings, input_checks = check_inputs(
         plan, inputs, args.kind or plan.report_kind(month.month), str(month)

@@ -58,6 +58,8 @@ class Settings:
     prefect_home: Path
     mapping_path: Path | None
     """The table and column mapping of the sources (extract.sources), when the warehouse's names differ."""
+    thresholds_path: Path | None = None
+    """Thresholds of the data-quality rules that differ from expectations/thresholds.yaml."""
     recipients_path: Path | None = None
     """UPPFOLJNING_RECIPIENTS; None: `inputs_dir / mottagare.yaml` (see `recipients_file`)."""
     smtp: SmtpSettings | None = None
@@ -96,6 +98,7 @@ def load_settings() -> Settings:
         inputs_dir=Path(env.get("UPPFOLJNING_INPUTS", CHECKOUT / "inputs")),
         prefect_home=Path(env.get("PREFECT_HOME", CHECKOUT / ".prefect")),
         mapping_path=Path(env["UPPFOLJNING_MAPPING"]) if env.get("UPPFOLJNING_MAPPING") else None,
+        thresholds_path=Path(env["UPPFOLJNING_THRESHOLDS"]) if env.get("UPPFOLJNING_THRESHOLDS") else None,
         recipients_path=Path(env["UPPFOLJNING_RECIPIENTS"]) if env.get("UPPFOLJNING_RECIPIENTS") else None,
         smtp=_smtp(env),
         mail_from=env.get("UPPFOLJNING_MAIL_FROM") or None,
