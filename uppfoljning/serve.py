@@ -5,9 +5,8 @@ PREFECT_API_URL set, that server is used (production: a Prefect server on Postgr
 Without it, this command starts one, `prefect server start` on 127.0.0.1 (SQLite in PREFECT_HOME), so one
 command serves the schedule on one machine; its UI is at the printed address, where finance staff start a
 rerun with the form of `flows.scheduled.scheduled_followup`. Stopping the command (Ctrl-C, SIGTERM) stops
-both. The schedule stays active in the server when the command stops (pause_on_shutdown=False), so a
-restarted `serve` catches up with a run scheduled while it was down... the scheduled run waits in the
-server as "Late" and starts when a runner is back.
+both. The schedule stays active in the server when the command stops (pause_on_shutdown=False): a run
+that falls due while no runner is up waits in the server as "Late" and starts when `serve` is back.
 """
 
 from __future__ import annotations
