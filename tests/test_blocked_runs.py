@@ -345,7 +345,11 @@ def _run_log(out: Path) -> list[dict]:
     ("argv_tail", "message"),
     [
         (["--period", "2025-13"], "YYYY-MM"),
-        (["--period", "2025-04", "--send"], "--send"),
+        # Sending without a recipients file: refused before anything runs (contract §4).
+        (
+            ["--period", "2025-04", "--send", "--recipients", "/nonexistent/mottagare.yaml"],
+            "recipients.file_exists",
+        ),
     ],
 )
 def test_unusable_arguments_are_explained(
