@@ -48,7 +48,14 @@ TRANSIENT_TEXTS = (
     "consuming input failed",
     "database is locked",
 )
-PERMANENT_TEXTS = ("password authentication failed", "does not exist", "no pg_hba.conf entry")
+PERMANENT_TEXTS = (
+    "password authentication failed",
+    "no password supplied",
+    "authentication failed",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "permission denied",
+)
 
 
 class SourceUnreachable(Exception):
