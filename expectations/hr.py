@@ -41,10 +41,12 @@ EMPLOYMENT_IDS = "(SELECT employment_id, COUNT(*) AS copies FROM {batch} GROUP B
 # Per person and month of the scope: the scheduled hours (and rows without hours) beside the sick hours.
 PERSON_MONTHS = (
     "(SELECT person_id, period, SUM(scheduled_rows) AS scheduled_rows, SUM(missing) AS missing,"
-    " SUM(scheduled) AS scheduled, SUM(sick) AS sick FROM"
+    " SUM(scheduled) AS scheduled, SUM(sick_rows) AS sick_rows, SUM(sick_missing) AS sick_missing,"
+    " SUM(sick) AS sick FROM"
     " (SELECT person_id, period, 1 AS scheduled_rows, CASE WHEN hours IS NULL THEN 1 ELSE 0 END AS missing,"
-    " hours AS scheduled, 0 AS sick FROM {batch} WHERE {hr_scope}"
-    " UNION ALL SELECT person_id, period, 0, 0, 0, hours FROM {sick_leave} AS sick_rows WHERE {hr_scope})"
+    " hours AS scheduled, 0 AS sick_rows, 0 AS sick_missing, 0 AS sick FROM {batch} WHERE {hr_scope}"
+    " UNION ALL SELECT person_id, period, 0, 0, 0, 1, CASE WHEN hours IS NULL THEN 1 ELSE 0 END, hours"
+    " FROM {sick_leave} AS sick_rows WHERE {hr_scope})"
     " AS hours GROUP BY person_id, period) AS person_months"
 )
 SPELLS = (
@@ -359,20 +361,24 @@ HR_RULES: list[Rule] = [
             ),
         ),
     ),
+    # Critical, judged like scheduled hours on the person-month's sum: a correction row may be negative
+    # (+40 h, then -8 h), the month may not. Compared in whole centi-hours (floating-point sums of
+    # corrections that cancel are 1e-14 off). Evaluated with scheduled_hours' person-months.
     Rule(
         "hr.sick_hours_nonnegative",
         "critical",
-        problem="sick-leave hours missing or negative",
-        swedish="Sjukfrånvarotimmar saknas eller är negativa",
-        fix="Correct the sick-leave hours in the HR system (0 or more). "
-        "/ Rätta sjukfrånvarotimmarna i HR-systemet (0 eller fler).",
+        problem="the person's sick-leave hours of the month are missing or sum to less than 0",
+        swedish="Sjukfrånvarotimmar saknas eller summerar till under 0 för personen den månaden",
+        fix="Correct the person's sick-leave hours of the month in the HR system (0 or more). "
+        "/ Rätta personens sjukfrånvarotimmar för månaden i HR-systemet (0 eller fler).",
         checks=(
             Check(
                 "sick_leave",
-                where="{hr_scope} AND (hours IS NULL OR hours < 0)",
+                source=PERSON_MONTHS,
+                where="person_id IS NOT NULL AND sick_rows > 0 AND (sick_missing > 0 OR ROUND(sick * 100) < 0)",
                 key=PERSON_MONTH,
                 noun=("person-month", "person-months"),
-                distinct=True,
+                batch="scheduled_hours",
             ),
         ),
     ),

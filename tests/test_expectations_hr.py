@@ -249,6 +249,25 @@ def test_correction_rows_are_summed_per_person_month(sqlite_url: str) -> None:
     assert validate(url).findings == []
 
 
+def test_sick_leave_correction_rows_are_summed_per_person_month(sqlite_url: str) -> None:
+    # January: S1 has 24 h; a correction row of -8 h leaves 16 h, which is not negative. A month whose
+    # rows sum below zero is still refused: February -10 h alone.
+    url = build_source(
+        sqlite_url,
+        insert(sick_leave, spell_row("P1", "S1", 202501, -8.0, D(2025, 1, 10), D(2025, 1, 14))),
+    )
+    assert validate(url).findings == []
+
+    negative = build_source(
+        sqlite_url.replace("source.db", "negative.db"),
+        insert(sick_leave, spell_row("P1", "S2", 202502, -10.0, D(2025, 2, 3), D(2025, 2, 4))),
+    )
+    finding = assert_only(
+        validate(negative), "hr.sick_hours_nonnegative", "sick_leave", "person P1 period 202502"
+    )
+    assert finding.count == 1
+
+
 def test_sick_hours_equal_to_the_schedule_pass(sqlite_url: str) -> None:
     # February: 150 h scheduled, 50 + 100 h sick in two spells.
     url = build_source(
