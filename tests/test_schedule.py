@@ -58,11 +58,17 @@ def test_prefect_yaml_deploys_the_flow_with_the_schedule_that_serve_uses() -> No
 
 
 async def _artifact(key: str) -> str | None:
+    """The newest artifact with `key`: other tests of the session leave artifacts of the same period."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
 
     async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+        found = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
     return str(found[0].data) if found else None
 
 
