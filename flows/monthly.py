@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from expectations.inputs import check_inputs
+from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
@@ -117,6 +117,7 @@ def compute(
     ledger: LedgerExtract,
     hr: HrExtract,
     data_quality: dict[str, Any],
+    previous_ledger: LedgerExtract | None,
 ) -> dict[str, Any] | DataError:
     try:
         return build_figures(
@@ -127,6 +128,7 @@ def compute(
             ledger,
             hr,
             data_quality,
+            previous_ledger=previous_ledger,
             generated_at=dt.datetime.now(STOCKHOLM),
         )
     except DataError as exc:
@@ -218,12 +220,34 @@ def monthly_followup(
     input_findings, input_checks = check_inputs(plan, inputs, report_kind, period)
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
+    previous_month_number = plan.previous_report_month(report_month.month)
     # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
     # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
         ledger = _checked(extract_ledger_stage(ledger_url, plan, report_month, mapping))
+        # The previous report's forecast is compared with this one (domain §5): its month is extracted
+        # again, as a rerun of it would read it (periods up to that month only).
+        previous_ledger = (
+            None
+            if previous_month_number is None
+            else _checked(
+                extract_ledger_stage(
+                    ledger_url, plan, Month(report_month.year, previous_month_number), mapping
+                )
+            )
+        )
         hr = _checked(extract_hr_stage(hr_url, plan, report_month, mapping))
-        figures = _checked(compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality))
+        figures = _checked(
+            compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality, previous_ledger)
+        )
+        # Which deviations need a comment depends on the figures, so this check runs after them; its
+        # finding is listed with the others (report, figures.json, run log).
+        comment_findings, comment_checks = check_deviation_comments(figures["deviations"], period)
+        data_quality = data_quality_block(
+            [*report.findings, *input_findings, *comment_findings],
+            report.checks_run + input_checks + comment_checks,
+        )
+        figures = {**figures, "data_quality": data_quality}
         version, is_new = publish_stage(out, figures, plan)
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))

@@ -370,6 +370,14 @@ def _pipeline_indicators(demo: Demo, plan: Plan, month: str) -> dict[str, dict[s
         window = rolling_window(report_month, 12)
         hr = extract_hr(hr_engine, report_month, window, window, year_to_date(report_month), plan.definitions)
         ledger = extract_ledger(ledger_engine, report_month, plan.approved_budget_version)
+        previous = plan.previous_report_month(report_month.month)
+        previous_ledger = (
+            None
+            if previous is None
+            else extract_ledger(
+                ledger_engine, Month(report_month.year, previous), plan.approved_budget_version
+            )
+        )
     finally:
         ledger_engine.dispose()
         hr_engine.dispose()
@@ -381,6 +389,7 @@ def _pipeline_indicators(demo: Demo, plan: Plan, month: str) -> dict[str, dict[s
         ledger,
         hr,
         {"status": "passed", "checks_run": 0, "checks": []},
+        previous_ledger=previous_ledger,
         generated_at=dt.datetime(2026, 1, 10),
     )
     return figures["indicators"]
