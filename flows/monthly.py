@@ -23,6 +23,8 @@ from expectations.runner import ValidationReport, validate_sources
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
+from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
+from publish.comment_sheet import build_comment_sheet
 from publish.render import render_report
 from publish.run_log import record_run
 from publish.writer import figures_json, next_version, publish
@@ -147,8 +149,10 @@ def _checked(result: T | DataError) -> T:
 
 
 @task(name="publicera-rapport", persist_result=False, cache_policy=NO_CACHE)
-def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> tuple[int, bool]:
+def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan, inputs: Inputs) -> tuple[int, bool]:
     """Render with the version number the publisher assigns, then write every file atomically.
+
+    The comment sheet for finance staff (kommentarer.xlsx, pre-filled from the inputs) is one of them.
 
     An unchanged rerun keeps the latest version (publish then only restores the top-level files).
     Returns the version and whether it is new.
@@ -156,7 +160,11 @@ def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan) -> tuple[i
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
     figures = {**figures, "version": version}
-    files = {"figures.json": figures_json(figures), "report.html": render_report(figures, plan)}
+    files: dict[str, bytes | str] = {
+        "figures.json": figures_json(figures),
+        "report.html": render_report(figures, plan),
+        COMMENT_SHEET: build_comment_sheet(figures, plan, inputs),
+    }
     publish(out_dir, period, version, files)
     get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
     return version, is_new
@@ -248,7 +256,7 @@ def monthly_followup(
             report.checks_run + input_checks + comment_checks,
         )
         figures = {**figures, "data_quality": data_quality}
-        version, is_new = publish_stage(out, figures, plan)
+        version, is_new = publish_stage(out, figures, plan, inputs)
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         return _blocked(

@@ -63,7 +63,9 @@ INPUTS = {
             for activity in ("chefers-forutsattningar", "medarbetarnas-forutsattningar")
         }
     },
-    "basic_mission_assessments": {"ur1": {"status": "delvis_uppfyllt", "comment": "Ledningsformerna utvecklas."}},
+    "basic_mission_assessments": {
+        "ur1": {"status": "delvis_uppfyllt", "comment": "Ledningsformerna utvecklas."}
+    },
     "forecast_adjustments": {
         # Superseded in April by the 2025-04 list (the latest list up to the report month applies).
         "2025-02": [{"row": "intakter", "amount_sek": -1_000_000, "comment": "Extra statsbidrag väntas."}],
