@@ -1,4 +1,9 @@
-"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows."""
+"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows.
+
+After each board report, the demo does what finance staff do: it fills in the comment sheet the run wrote
+(kommentarer.xlsx), imports it with the import command's code, and reruns the month, so that every board
+report of the demo is complete (its second version) and the first version shows what was missing.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.monthly import monthly_followup
+from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
 from transforms.periods import Month
-from uppfoljning.demo import generate_demo, write_demo_inputs
-from uppfoljning.plan import load_plan
+from uppfoljning.comment_import import import_comment_sheet
+from uppfoljning.demo import fill_demo_comment_sheet, generate_demo, write_demo_inputs
+from uppfoljning.plan import Plan, load_plan
 
 
 @flow(name="demo-ar")
@@ -22,21 +29,42 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     hr_url = f"sqlite:///{(source_dir / 'hr.db').resolve()}"
     inputs_path = source_dir / f"indata-{year}.yaml"
     summary = generate_demo(ledger_url, hr_url, plan)
-    write_demo_inputs(inputs_path, plan)
+    # An existing inputs file holds the comments imported by an earlier demo: kept, so that running the
+    # demo again publishes nothing new (every month unchanged). Delete the output folder to start over.
+    if not inputs_path.exists():
+        write_demo_inputs(inputs_path, plan)
     get_run_logger().info("demo source written: %s", summary)
     published: list[str] = []
     for month in range(1, 13):
-        state = monthly_followup(
-            period=str(Month(year, month)),
-            ledger_url=ledger_url,
-            hr_url=hr_url,
-            out_dir=str(out),
-            inputs_path=str(inputs_path),
-            return_state=True,
-        )
-        outcome = state.result(raise_on_failure=False)
-        if not state.is_completed():
-            # The demo source is generated to be clean: a blocked month is a bug, not bad data.
-            raise RuntimeError(getattr(outcome, "explanation", state.message))
-        published.append(str(outcome))
+        period = str(Month(year, month))
+
+        def run(period: str = period) -> str:
+            state = monthly_followup(
+                period=period,
+                ledger_url=ledger_url,
+                hr_url=hr_url,
+                out_dir=str(out),
+                inputs_path=str(inputs_path),
+                return_state=True,
+            )
+            outcome = state.result(raise_on_failure=False)
+            if not state.is_completed():
+                # The demo source is generated to be clean: a blocked month is a bug, not bad data.
+                raise RuntimeError(getattr(outcome, "explanation", state.message))
+            return str(outcome)
+
+        folder = run()
+        if _board_report(plan, month):
+            sheet = Path(folder) / COMMENT_SHEET
+            typed = fill_demo_comment_sheet(sheet, plan)
+            result = import_comment_sheet(sheet, inputs_path, plan, expected_period=period)
+            get_run_logger().info(
+                "%s: %d cells filled in, %d rows imported; rerun", period, typed, result.entries
+            )
+            folder = run()
+        published.append(folder)
     return published
+
+
+def _board_report(plan: Plan, month: int) -> bool:
+    return plan.report_kinds[plan.report_kind(month)].board_report
