@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.settings import temporary_settings
 
 from flows.monthly import monthly_followup
 from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
@@ -39,14 +40,18 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
         period = str(Month(year, month))
 
         def run(period: str = period) -> str:
-            state = monthly_followup(
-                period=period,
-                ledger_url=ledger_url,
-                hr_url=hr_url,
-                out_dir=str(out),
-                inputs_path=str(inputs_path),
-                return_state=True,
-            )
+            # No flow-run heartbeats for the months: they let a server detect crashed deployment runs, but
+            # the demo's temporary server stops with the process, and each sync flow run waits up to a
+            # second for its heartbeat thread at the end (about 6 s of the demo year).
+            with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+                state = monthly_followup(
+                    period=period,
+                    ledger_url=ledger_url,
+                    hr_url=hr_url,
+                    out_dir=str(out),
+                    inputs_path=str(inputs_path),
+                    return_state=True,
+                )
             outcome = state.result(raise_on_failure=False)
             if not state.is_completed():
                 # The demo source is generated to be clean: a blocked month is a bug, not bad data.

@@ -25,10 +25,13 @@ from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
 from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
 from publish.comment_sheet import build_comment_sheet
-from publish.render import render_report
+from publish.history import earlier_figures
+from publish.manifest import inputs_fingerprint
+from publish.package import build_package
 from publish.run_log import record_run
 from publish.writer import figures_json, next_version, publish
 from transforms.data_quality import data_quality_block
+from transforms.drilldown import build_drilldown
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
 from uppfoljning.errors import DataError
@@ -149,24 +152,74 @@ def _checked(result: T | DataError) -> T:
 
 
 @task(name="publicera-rapport", persist_result=False, cache_policy=NO_CACHE)
-def publish_stage(out_dir: Path, figures: dict[str, Any], plan: Plan, inputs: Inputs) -> tuple[int, bool]:
-    """Render with the version number the publisher assigns, then write every file atomically.
+def publish_stage(
+    out_dir: Path,
+    figures: dict[str, Any],
+    plan: Plan,
+    inputs: Inputs,
+    ledger: LedgerExtract,
+    previous_ledger: LedgerExtract | None,
+    hr: HrExtract,
+    parameters: dict[str, Any],
+) -> tuple[int, bool]:
+    """Build the report package with the version number the publisher assigns, then write it atomically.
 
-    The comment sheet for finance staff (kommentarer.xlsx, pre-filled from the inputs) is one of them.
-
-    An unchanged rerun keeps the latest version (publish then only restores the top-level files).
-    Returns the version and whether it is new.
+    The comment sheet for finance staff (kommentarer.xlsx, pre-filled from the inputs) is part of it.
+    An unchanged rerun keeps the latest version and renders nothing (publish only restores the top-level
+    files from that version). Returns the version and whether it is new.
     """
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
     figures = {**figures, "version": version}
-    files: dict[str, bytes | str] = {
-        "figures.json": figures_json(figures),
-        "report.html": render_report(figures, plan),
-        COMMENT_SHEET: build_comment_sheet(figures, plan, inputs),
-    }
-    publish(out_dir, period, version, files)
-    get_run_logger().info("published %s version %d (%s)", period, version, "new" if is_new else "unchanged")
+    if not is_new:
+        publish(out_dir, period, version, {"figures.json": figures_json(figures)})
+        get_run_logger().info("published %s version %d (unchanged, nothing rendered)", period, version)
+        return version, is_new
+    drilldown = build_drilldown(
+        ledger.actuals,
+        ledger.budget,
+        ledger.cost_centers,
+        plan.row_for_account,
+        year=figures["year"],
+        month=figures["month"],
+    )
+    fingerprint = inputs_fingerprint(
+        {
+            "ledger.actuals": ledger.actuals,
+            "ledger.budget": ledger.budget,
+            "ledger.projects": ledger.projects,
+            "ledger.cost_centers": ledger.cost_centers,
+            **(
+                {}
+                if previous_ledger is None
+                else {
+                    "ledger.previous_report.actuals": previous_ledger.actuals,
+                    "ledger.previous_report.budget": previous_ledger.budget,
+                    "ledger.previous_report.projects": previous_ledger.projects,
+                }
+            ),
+            "hr.headcounts": hr.headcounts,
+            "hr.leavers": hr.leavers,
+            "hr.leavers_by_reason": hr.leavers_by_reason,
+            "hr.sick_rolling": hr.sick_rolling,
+            "hr.sick_ytd": hr.sick_ytd,
+            "plan": plan.model_dump(mode="json"),
+            "inputs": inputs.model_dump(mode="json"),
+        }
+    )
+    package = build_package(
+        figures,
+        plan,
+        drilldown,
+        earlier_figures(out_dir, period),
+        parameters=parameters,
+        fingerprint=fingerprint,
+        extra_files={COMMENT_SHEET: build_comment_sheet(figures, plan, inputs)},
+    )
+    publish(out_dir, period, version, package.files)
+    get_run_logger().info(
+        "published %s version %d (new); seconds by part %s", period, version, package.seconds
+    )
     return version, is_new
 
 
@@ -256,7 +309,17 @@ def monthly_followup(
             report.checks_run + input_checks + comment_checks,
         )
         figures = {**figures, "data_quality": data_quality}
-        version, is_new = publish_stage(out, figures, plan, inputs)
+        parameters = {
+            "period": period,
+            "report_kind": report_kind,
+            "ledger_url": redact(ledger_url),
+            "hr_url": redact(hr_url),
+            "inputs_path": inputs_path,
+            "plan_path": plan_path,
+            "mapping_path": mapping_path,
+            "out_dir": out_dir,
+        }
+        version, is_new = publish_stage(out, figures, plan, inputs, ledger, previous_ledger, hr, parameters)
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         return _blocked(

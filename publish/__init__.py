@@ -1,7 +1,9 @@
-"""Publishing: the Swedish HTML report and the atomic, versioned files under OUT/YYYY-MM/.
+"""Publishing: the report package of a version and the atomic, versioned files under OUT/YYYY-MM/.
 
 - `formatting`: Swedish numbers and dates (mnkr, percent, month names) for the templates.
-- `render`: `render_report(figures, plan)` -> the report page as HTML.
+- `render`: `render_report(figures, plan, charts)` -> the report page as HTML (screen and PDF source).
+- `charts`, `pdf`, `workbook`, `mail`, `manifest`: the parts of the package; `history`: the year's earlier
+  reports for the history charts; `package.build_package(...)`: every file of one version.
 - `writer`: `next_version(...)` then `publish(...)`: versions kept under versions/vN, latest files on top.
 """
 

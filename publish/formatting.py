@@ -70,6 +70,11 @@ def month_name(period: str | None) -> str:
     return f"{get_month_names('wide', locale=LOCALE)[int(month)]} {int(year)}"
 
 
+def month_abbr(month: int) -> str:
+    """A month's abbreviated Swedish name (CLDR), for chart axes: 1 -> "jan.", 3 -> "mars"."""
+    return str(get_month_names("abbreviated", locale=LOCALE)[month])
+
+
 def month_span(start: str | None, end: str | None) -> str:
     """A span of report periods: "januari–april 2025" within a year, "maj 2024 – april 2025" across years."""
     if start is None or end is None:

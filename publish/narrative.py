@@ -13,6 +13,7 @@ appears: an amount that rounds to nothing is "i nivå med budget".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from publish.formatting import MISSING, money, month_name, month_span, target_percent, verdict_percent
@@ -275,3 +276,97 @@ def deviation_name(plan: Plan, deviation_id: str) -> str:
     if kind == "investering":
         return ref
     return deviation_id or MISSING
+
+
+# --- the key figures (the plan's Tabell 2 and 3), shared by the report's summary and the email ----------
+@dataclass(frozen=True)
+class KeyFigure:
+    """One line of the summary: label, the figure in words, what it is compared with, and a verdict."""
+
+    label: str
+    value: str
+    comparison: str = ""
+    verdict: str = ""
+    met: bool | None = None
+    suppressed: bool = False
+    """The figure is withheld because the office is too small (the report marks it "–†")."""
+
+
+def key_figures(figures: Mapping[str, Any], plan: Plan) -> list[KeyFigure]:
+    """The economy indicators of the plan file (Tabell 3), in its order and words, then the employee
+    indicators (Tabell 2) with the precision that carries their verdict."""
+    eco, closed = figures["economy"], bool(figures["year_closed"])
+    totals = figures.get("investment_totals") or {}
+    lines: list[KeyFigure] = []
+    for indicator in plan.economy_indicators:
+        if indicator.id == "periodresultat":
+            lines.append(
+                KeyFigure(
+                    f"{indicator.name} ({ytd_span(figures)})",
+                    _capital(result_phrase(eco["periodresultat"])),
+                    f"Budgeterat resultat för perioden: {result_phrase(eco['budgeted_result_ytd'])}",
+                )
+            )
+        elif indicator.id == "ackumulerad_budgetavvikelse":
+            lines.append(
+                KeyFigure(
+                    indicator.name,
+                    _capital(versus_budget(eco["ackumulerad_budgetavvikelse"])),
+                    "Periodens resultat jämfört med periodens budgeterade resultat",
+                )
+            )
+        elif indicator.id == "prognos_budgetavvikelse":
+            lines.append(
+                KeyFigure(
+                    "Budgetavvikelse helår (utfall)" if closed else indicator.name,
+                    _capital(versus_budget(eco["prognos_budgetavvikelse"])),
+                    f"{'Årets resultat' if closed else 'Prognos för helårsresultatet'}: "
+                    f"{result_phrase(eco['forecast_result'])}; budgeterat helårsresultat: "
+                    f"{result_phrase(eco['budgeted_result_year'])}",
+                )
+            )
+        elif indicator.id == "prognos_investeringsbudgetavvikelse":
+            deviation = totals.get("forecast_deviation")
+            if deviation is None:
+                value = MISSING
+            elif _rounds_to_zero(deviation):
+                value = "I nivå med budget"
+            else:
+                value = f"{magnitude(deviation)} {'lägre' if deviation > 0 else 'högre'} än budget"
+            lines.append(
+                KeyFigure(
+                    "Investeringsbudgetavvikelse helår (utfall)" if closed else indicator.name,
+                    _capital(value),
+                    f"{'Utfall' if closed else 'Prognos'} {magnitude(totals.get('forecast_year'))} av budgeten "
+                    f"{magnitude(totals.get('budget_year'))}; förbrukat hittills {magnitude(totals.get('actual_ytd'))}",
+                )
+            )
+    for key in ("personalomsattning", "sjukfranvaro"):
+        indicator_figures = figures["indicators"][key]
+        spec = plan.indicators[key]  # type: ignore[index]
+        met = indicator_figures["met"]
+        bound = "högst" if spec.direction == "lower_is_better" else "minst"
+        lines.append(
+            KeyFigure(
+                f"{spec.name} (rullande 12 månader)",
+                verdict_percent(indicator_figures["value"], indicator_figures["target"], spec.direction),
+                f"Målvärde {bound} {target_percent(indicator_figures['target'])}",
+                "" if met is None else ("Målvärdet uppnås" if met else "Målvärdet uppnås inte"),
+                met,
+                bool(indicator_figures.get("suppressed")),
+            )
+        )
+    return lines
+
+
+def goal_summary_sentence(summary: Mapping[str, int] | None) -> str | None:
+    """ "9 av 12 mål bedöms helt eller delvis uppnås." (whole-plan reports)."""
+    if not summary:
+        return None
+    return (
+        f"{summary['uppfyllt_helt_eller_delvis']} av {summary['total']} mål bedöms helt eller delvis uppnås."
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

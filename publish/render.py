@@ -8,14 +8,17 @@ in the templates, so the templates stay plain markup and the arithmetic is testa
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from publish import formatting, narrative
+from publish.charts import Chart
 from uppfoljning.inputs import STATUS_LABELS
 from uppfoljning.plan import PNL_ROWS, AgeGroup, Plan
 
@@ -65,6 +68,24 @@ class EconomyRow:
 
 
 @dataclass(frozen=True)
+class ChartView:
+    """A chart as a template places it: `src` is a data URI in the report and a cid: URL in the email."""
+
+    key: str
+    caption: str
+    alt: str
+    src: str
+    display_width: int
+    display_height: int
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class CouncilGoalGroup:
     name: str
     goals: list[Mapping[str, Any]]
@@ -91,10 +112,72 @@ def build_environment() -> Environment:
     return env
 
 
-def render_report(figures: Mapping[str, Any], plan: Plan) -> str:
-    """The report page of one period and report kind, as an HTML string."""
+REPORT_IMAGE_WIDTH_PX = 760
+"""Display width of a chart on screen; the PDF scales it to the text width (report.css)."""
+
+
+def render_report(figures: Mapping[str, Any], plan: Plan, charts: Sequence[Chart] = ()) -> str:
+    """The report of one period and report kind as one self-contained HTML page (charts as data URIs).
+
+    The same string is the screen version (report.html) and the source of the PDF. Whole-plan reports get
+    a table of contents, filled in a second pass from the sections that the first pass rendered, so that
+    a section added to the templates is listed without touching the list.
+    """
     template = build_environment().get_template("report.html.j2")
-    return template.render(**report_context(figures, plan))
+    views = {c.key: chart_view(c, data_uri(c), REPORT_IMAGE_WIDTH_PX) for c in charts}
+    context = {**report_context(figures, plan), "charts": views, "toc": None}
+    html = template.render(**context)
+    if not context["kind"].whole_plan:
+        return html
+    return template.render(**{**context, "toc": table_of_contents(html)})
+
+
+def document_title(figures: Mapping[str, Any]) -> str:
+    """The title of the page, the PDF's metadata and the email's subject: kind and period."""
+    return f"{figures['title']} – {formatting.month_name(figures['period'])}"
+
+
+def data_uri(chart: Chart) -> str:
+    return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+
+
+def chart_view(chart: Chart, src: str, width_px: int) -> ChartView:
+    """The chart shown `width_px` wide with its own aspect ratio (explicit sizes: Outlook needs them)."""
+    height = round(chart.height_px * width_px / chart.width_px)
+    return ChartView(chart.key, chart.caption, chart.alt, src, width_px, height)
+
+
+class _SectionHeadings(HTMLParser):
+    """Collects (section id, text of its first h2) from rendered report HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[TocEntry] = []
+        self._section: str | None = None
+        self._in_h2 = False
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self._section = dict(attrs).get("id")
+        elif tag == "h2" and self._section:
+            self._in_h2, self._text = True, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._in_h2 and self._section:
+            self.entries.append(TocEntry(self._section, " ".join("".join(self._text).split())))
+            self._in_h2, self._section = False, None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self._text.append(data)
+
+
+def table_of_contents(html: str) -> list[TocEntry]:
+    """Every section with an id and its heading, in page order."""
+    parser = _SectionHeadings()
+    parser.feed(html)
+    return parser.entries
 
 
 def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
@@ -107,6 +190,8 @@ def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
         "plan": plan,
         "kind": kind,
         "year_closed": year_closed,
+        "document_title": document_title(figures),
+        "charts": {},
         "ytd_span": (f"{figures['year']}-01", f"{figures['year']}-{figures['month']:02d}"),
         "economy_columns": ECONOMY_COLUMNS,
         "deviation_columns": DEVIATION_COLUMNS,
@@ -117,6 +202,8 @@ def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
         "forecast_path": forecast_path(figures["economy"], plan),
         "adjustment_changes": adjustment_changes(figures["economy"], plan),
         "budgeted_result_sentence": narrative.budgeted_result_sentence(figures["economy"], figures),
+        "key_figures": narrative.key_figures(figures, plan),
+        "goal_summary_sentence": narrative.goal_summary_sentence(figures.get("goal_summary")),
         "forecast_path_sentence": (
             narrative.outcome_vs_forecast_sentence(figures["economy"])
             if year_closed

@@ -43,6 +43,10 @@ TEMP_PREFIX = ".tmp-"
 VOLATILE_KEYS = frozenset({"version", "generated_at"})
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _VERSION_DIR = re.compile(r"^v([1-9]\d*)$")
+# The modes open() and mkdir() give under this process's umask (read once, at import).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ def _write_version(period_dir: Path, version_dir: Path, files: Mapping[str, byte
     version_dir.parent.mkdir(parents=True, exist_ok=True)
     temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=period_dir))
     try:
+        os.chmod(temp_dir, 0o777 & ~_UMASK)  # mkdtemp's 0700 would hide the version from other readers
         for name, content in files.items():
             _write_durably(temp_dir / name, _as_bytes(content))
         # rename(2) refuses a non-empty target, so a concurrent run that got there first makes us fail
@@ -191,6 +196,9 @@ def _replace_top_level(period_dir: Path, files: Mapping[str, bytes], stale: set[
 def _replace_file(target: Path, content: bytes) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); a published report is as readable as any file written
+        # with open() (the versions' copies), e.g. for the web server that serves the folder.
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.test_demo import _read_tables, _same, _sick_leave, _turnover
+from tests.test_package_end_to_end import PACKAGE, ROW_LABELS
 
 # The calendar of domain §1 (months not listed are månadsrapporter).
 EXPECTED_KINDS = {2: "avvikelserapport", 4: "ur1", 8: "ur2", 10: "avvikelserapport", 12: "arsredovisning"}
@@ -45,7 +47,9 @@ def test_demo_writes_every_month_of_the_year(demo_run: tuple[Path, subprocess.Co
             "checks": [],
         }
         assert "<html" in (out / period / "report.html").read_text(encoding="utf-8")
-        assert (out / period / "kommentarer.xlsx").is_file()
+        for name in (*PACKAGE, "kommentarer.xlsx"):
+            assert (out / period / name).stat().st_size > 0, f"{period}/{name}"
+            assert (out / period / "versions" / "v1" / name).is_file(), f"{period}/versions/v1/{name}"
 
 
 @pytest.mark.parametrize("month", sorted(EXPECTED_KINDS))
@@ -128,3 +132,35 @@ def test_demo_december_equals_an_independent_computation(
     expected = _sick_leave(tables, "2025-12")
     published = december["indicators"]["sjukfranvaro"]
     assert {key: published[key] for key in expected} == _same(expected)
+
+
+@pytest.mark.parametrize("period", ["2025-04", "2025-12"])
+def test_demo_workbook_equals_figures_and_drilldowns_add_up(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], period: str
+) -> None:
+    """Real demo data: every economy cell equals figures.json to the öre; each drill-down sums to its row."""
+    out, _ = demo_run
+    figures = json.loads((out / period / "figures.json").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(out / period / "report.xlsx")
+    columns = (
+        "budget_year",
+        "budget_ytd",
+        "actual_ytd",
+        "deviation_ytd",
+        "forecast_year",
+        "forecast_deviation",
+    )
+    economy = {row[0].value: row for row in book["Driftredovisning"].iter_rows(min_row=4) if row[0].value}
+    for row_id, label in ROW_LABELS.items():
+        cells = [round(economy[label][i + 1].value * 100) for i in range(len(columns))]
+        assert cells == [round(figures["economy"]["rows"][row_id][c] * 100) for c in columns], label
+    for sheet, keys in (("Per ansvar", 5), ("Per konto", 2)):
+        lines = [[c.value for c in row] for row in book[sheet].iter_rows(min_row=4)][:-1]
+        for row_id in ("intakter", "personalkostnader", "ovriga_driftskostnader", "regionbidrag"):
+            mine = [line for line in lines if line[0] == ROW_LABELS[row_id]]
+            sums = [sum(round(line[keys + figures["month"] + i] * 100) for line in mine) for i in range(4)]
+            row = figures["economy"]["rows"][row_id]
+            expected = [
+                round(row[k] * 100) for k in ("actual_ytd", "budget_ytd", "deviation_ytd", "budget_year")
+            ]
+            assert sums == expected, (sheet, row_id)

@@ -161,3 +161,13 @@ def test_refuses_inconsistent_calls(
 def test_nan_is_refused_because_the_contract_says_null() -> None:
     with pytest.raises(ValueError):
         figures_json({"value": float("nan")})
+
+
+def test_latest_files_are_as_readable_as_the_versions_copies(tmp_path: Path) -> None:
+    run(tmp_path, make_figures())
+    for name in ("figures.json", "report.html"):
+        top = (tmp_path / "2025-04" / name).stat().st_mode & 0o777
+        kept = (tmp_path / "2025-04" / "versions" / "v1" / name).stat().st_mode & 0o777
+        assert top == kept and top & 0o044, name  # not the 0600 of a temporary file
+    versions = tmp_path / "2025-04" / "versions"
+    assert (versions / "v1").stat().st_mode & 0o777 == versions.stat().st_mode & 0o777  # not mkdtemp's 0700

@@ -7,7 +7,7 @@ Every amount is whole öre (int); transforms.figures turns them into SEK for fig
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -31,11 +31,14 @@ class UnmappedAccountError(DataError):
     """An account with amounts that maps to no report row (validation should have stopped the run)."""
 
 
-def sum_by_row(amounts: pd.DataFrame, row_of_account: Mapping[str, str | None], *, source: str) -> pd.Series:
-    """Sum `amount_ore` per report row (int64); balance-sheet rows are dropped, unmapped P&L accounts are
-    an error naming the table and the accounts."""
-    if amounts.empty:
-        return pd.Series(0, index=list(ECONOMY_ROWS), dtype="int64")
+def rows_of_accounts(
+    amounts: pd.DataFrame,
+    row_of_account: Mapping[str, str | None] | Callable[[str], str | None],
+    *,
+    source: str,
+) -> pd.Series:
+    """The report row of each line's account ('balance' for the balance sheet); an account that maps to no
+    row is an error naming the table and the accounts."""
     rows = amounts["account"].map(row_of_account)
     unmapped = sorted(amounts.loc[rows.isna(), "account"].unique())
     if unmapped:
@@ -46,6 +49,15 @@ def sum_by_row(amounts: pd.DataFrame, row_of_account: Mapping[str, str | None], 
             problem="the account maps to no report row of the plan",
             fix="Rebook the entries on a mapped account, or add the account to a report row in the plan file.",
         )
+    return rows
+
+
+def sum_by_row(amounts: pd.DataFrame, row_of_account: Mapping[str, str | None], *, source: str) -> pd.Series:
+    """Sum `amount_ore` per report row (int64); balance-sheet rows are dropped, unmapped P&L accounts are
+    an error naming the table and the accounts."""
+    if amounts.empty:
+        return pd.Series(0, index=list(ECONOMY_ROWS), dtype="int64")
+    rows = rows_of_accounts(amounts, row_of_account, source=source)
     sums = amounts.groupby(rows)["amount_ore"].sum()
     return sums.reindex(list(ECONOMY_ROWS), fill_value=0).astype("int64")
 

@@ -7,7 +7,9 @@ explanation on stderr names the table, key and rule); 1 on an unexpected error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from pathlib import Path
 
 from extract.sources import load_mapping
@@ -92,7 +94,37 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
+def _start_server_while_importing(module: str) -> None:
+    """Import a flow module while Prefect's temporary server starts, when no server is configured.
+
+    Without PREFECT_API_URL the first flow call starts a local server in a subprocess and waits 4–5 s
+    for it; importing the flows (Great Expectations, WeasyPrint, matplotlib) takes as long again. Both
+    are CPU work in separate processes, so on two cores they overlap: the server is started here, the
+    import runs in a thread meanwhile, and the flow call then finds the server running (Prefect keeps one
+    per process). With a configured server nothing is started.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except BaseException as exc:  # re-raised in the calling thread
+            failure.append(exc)
+
+    loader = threading.Thread(target=load, name=f"import-{module}", daemon=True)
+    loader.start()
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        SubprocessASGIServer().start()
+    loader.join()
+    if failure:
+        raise failure[0]
+
+
 def _demo(out_dir: Path) -> int:
+    _start_server_while_importing("flows.demo")
     from flows.demo import demo_year
 
     published = demo_year(out_dir=str(out_dir))
@@ -101,6 +133,7 @@ def _demo(out_dir: Path) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
+    _start_server_while_importing("flows.monthly")
     from flows.monthly import Blocked, monthly_followup
 
     if args.send:

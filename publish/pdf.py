@@ -1,0 +1,49 @@
+"""The report as a tagged A4 PDF (PDF/UA-1), rendered by WeasyPrint from the report's HTML.
+
+The HTML is the same string as report.html: charts are data URIs, styles inline, so nothing is fetched.
+The fetcher refuses every other protocol (a template that linked an external resource would otherwise make
+the rendering wait on the network, which a region's closed network does not have).
+
+PDF/UA-1 makes WeasyPrint tag the document (a structure tree with headings, tables, lists and figures with
+their alt texts), mark it as PDF/UA in its XMP metadata, take the language from `<html lang="sv">` and the
+title from `<title>`, which it shows as the window title.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from weasyprint import HTML, URLFetcher
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class PdfRenderWarning(RuntimeError):
+    """WeasyPrint reported a problem (an unknown CSS property, an image it could not load)."""
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of one report page. WeasyPrint's warnings fail the rendering: the PDF would be wrong."""
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    with _collected_warnings() as problems:
+        pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+    if problems:
+        raise PdfRenderWarning("WeasyPrint: " + "; ".join(problems))
+    assert pdf is not None  # write_pdf without a target returns the bytes
+    return pdf
+
+
+class _collected_warnings:  # noqa: N801 - used as a context manager
+    """Collect WeasyPrint's warnings while rendering (it logs them rather than raising)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._handler = logging.Handler(level=logging.WARNING)
+        self._handler.emit = lambda record: self.problems.append(record.getMessage())  # type: ignore[method-assign]
+
+    def __enter__(self) -> list[str]:
+        logging.getLogger("weasyprint").addHandler(self._handler)
+        return self.problems
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("weasyprint").removeHandler(self._handler)
