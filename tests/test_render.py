@@ -34,7 +34,10 @@ def _row(
         "forecast_adjustment": adjustment,
         "forecast_previous": previous,
         "forecast_change": None if previous is None else forecast_year - previous,
-        "forecast_adjustment_previous": adjustment_previous,
+        # Every row has an adjustment sum (0 when none) in a report that has a previous one.
+        "forecast_adjustment_previous": (
+            adjustment_previous if adjustment_previous is not None or previous is None else 0.0
+        ),
     }
 
 
