@@ -110,6 +110,8 @@ def result_sentence(economy: Mapping[str, Any], figures: Mapping[str, Any]) -> s
 def budgeted_result_sentence(economy: Mapping[str, Any], figures: Mapping[str, Any]) -> str:
     """What the budgeted result to date is: the periodised budget, summed over the months so far."""
     year = economy["budgeted_result_year"]
+    if figures["year_closed"]:
+        return f"Budgeterat resultat för {figures['year']} är {result_phrase(year)}."
     balanced = year is not None and _rounds_to_zero(year)
     year_text = "budgeten i balans" if balanced else f"budgeterat resultat {result_phrase(year)}"
     return (
@@ -120,8 +122,8 @@ def budgeted_result_sentence(economy: Mapping[str, Any], figures: Mapping[str, A
 
 
 def investment_sentence(investment: Mapping[str, Any], figures: Mapping[str, Any]) -> str:
-    """An investment: spending against budget and the forecast's deviation, in words."""
-    name = investment["name"]
+    """An investment's spending against budget and its forecast's deviation, in words. The investment's
+    name is not repeated: the sentence stands under it (a heading, a table row, a list item)."""
     budget, actual = investment["budget_year"], investment["actual_ytd"]
     deviation = investment["forecast_deviation"]
     direction = (
@@ -130,11 +132,9 @@ def investment_sentence(investment: Mapping[str, Any], figures: Mapping[str, Any
         else f"{magnitude(deviation)} {'lägre' if deviation > 0 else 'högre'} än budget"
     )
     if figures["year_closed"]:
-        return (
-            f"{name}: utfallet för året är {magnitude(actual)} av budgeten {magnitude(budget)}, {direction}."
-        )
+        return f"Utfallet för året är {magnitude(actual)} av budgeten {magnitude(budget)}, {direction}."
     return (
-        f"{name}: {magnitude(actual)} har förbrukats av årets budget på {magnitude(budget)}; "
+        f"Av årets budget på {magnitude(budget)} har {magnitude(actual)} förbrukats; "
         f"prognosen för helåret är {magnitude(investment['forecast_year'])}, {direction}."
     )
 
@@ -337,7 +337,9 @@ def key_figures(figures: Mapping[str, Any], plan: Plan) -> list[KeyFigure]:
                 KeyFigure(
                     "Investeringsbudgetavvikelse helår (utfall)" if closed else indicator.name,
                     _capital(value),
-                    f"{'Utfall' if closed else 'Prognos'} {magnitude(totals.get('forecast_year'))} av budgeten "
+                    f"Utfall {magnitude(totals.get('actual_ytd'))} av budgeten {magnitude(totals.get('budget_year'))}"
+                    if closed
+                    else f"Prognos {magnitude(totals.get('forecast_year'))} av budgeten "
                     f"{magnitude(totals.get('budget_year'))}; förbrukat hittills {magnitude(totals.get('actual_ytd'))}",
                 )
             )

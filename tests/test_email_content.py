@@ -58,7 +58,7 @@ def test_email_shows_verdicts_deviations_and_the_goal_summary() -> None:
         assert "Ökad långtidssjukfrånvaro" not in body  # comments are in the report, not in the summary
     # Outlook: layout in tables with inline styles, no stylesheet, no links.
     assert "<style" not in html and "<a " not in html and "http" not in html
-    assert re.search(r"<td style=\"[^\"]+\"><strong>Sjukfrånvaro\.</strong>", html)
+    assert re.search(r"<td style=\"[^\"]+\"><strong>Sjukfrånvaro:</strong>", html)
 
 
 def test_workbook_has_the_deviations_and_the_forecast_path_in_ledger_sign() -> None:

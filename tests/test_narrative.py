@@ -89,7 +89,7 @@ def test_the_annual_basis_speaks_of_the_outcome() -> None:
         "forecast_deviation": 3.15e6,
     }
     assert plain(narrative.investment_sentence(investment, _figures(12))) == (
-        "FVIS: utfallet för året är 11,9 mnkr av budgeten 15,0 mnkr, 3,2 mnkr lägre än budget."
+        "Utfallet för året är 11,9 mnkr av budgeten 15,0 mnkr, 3,2 mnkr lägre än budget."
     )
 
 
@@ -117,8 +117,7 @@ def test_investment_sentence_over_budget_in_tkr() -> None:
         "forecast_deviation": -24_000,
     }
     assert plain(narrative.investment_sentence(investment, _figures())) == (
-        "Möbler och utrustning, övrigt: 437 tkr har förbrukats av årets budget på 600 tkr; "
-        "prognosen för helåret är 624 tkr, 24 tkr högre än budget."
+        "Av årets budget på 600 tkr har 437 tkr förbrukats; prognosen för helåret är 624 tkr, 24 tkr högre än budget."
     )
 
 
