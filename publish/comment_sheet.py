@@ -3,7 +3,7 @@
 One row per thing to assess or explain, with its figures in locked cells and the cells to fill unlocked:
 - "Bedömningar" (whole-plan reports): each board goal, work-environment activity and the basic mission
   (assessment from a list, comment), and each work-environment follow-up tool (comment);
-- "Avvikelser": each material deviation of the report except investments (comment, measures);
+- "Avvikelser": each material deviation of a board report except investments (comment, measures);
 - "Investeringar": each investment (comment, own forecast, measures; carry-over in December);
 - "Övriga avvikelser": free rows for what the figures do not show (title, description, measures).
 The editable cells hold what the inputs already say, so that a sheet filled in twice loses nothing. Every
@@ -187,8 +187,9 @@ def _deviations(
     )
     row = 1
     for deviation in figures.get("deviations", []):
-        if deviation["id"].startswith(INVESTMENT_PREFIX):
-            continue  # explained on the investment sheet, with the investment's comment
+        if deviation["id"].startswith(INVESTMENT_PREFIX) or not deviation["comment_required"]:
+            # An investment is explained on its own sheet; the internal monthly report lists no deviations.
+            continue
         numbers = deviation["figures"]
         entered = inputs.deviation_comment_for(period, deviation["id"])
         sheet.write_row(

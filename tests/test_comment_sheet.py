@@ -159,6 +159,15 @@ def test_the_annual_sheet_asks_for_carry_overs() -> None:
     assert investments.cell(2, 10).protection.locked is False and investments.cell(2, 10).value is None
 
 
+def test_the_internal_monthly_report_asks_for_no_deviation_comments() -> None:
+    f = figures("manadsrapport", "2025-03")
+    for d in f["deviations"]:
+        d["comment_required"] = False  # as transforms.deviations marks them outside board reports
+    workbook = openpyxl.load_workbook(io.BytesIO(build_comment_sheet(f, PLAN, Inputs(year=2025))))
+    assert rows(workbook, DEVIATION_SHEET)[1:] == []
+    assert len(rows(workbook, INVESTMENT_SHEET)) == 1 + 2  # the investments still have their comments
+
+
 def test_a_deviation_report_has_no_assessment_sheet() -> None:
     workbook = openpyxl.load_workbook(
         io.BytesIO(build_comment_sheet(figures("avvikelserapport", "2025-02"), PLAN, Inputs(year=2025)))
