@@ -1,11 +1,13 @@
 """Runs the suites with an ephemeral GX context and turns GX's results into Findings.
 
 Per source: check that the contract's tables and columns exist where the mapping says they are (so a
-missing table is named as such, not reported as a failing query), then validate each table's checks as one
-GX suite on a whole-table batch of a query asset: the table's contract view, SQL that SQLAlchemy compiles
-for the source's dialect from the mapped table (`SELECT "Belopp" AS amount, ... FROM "Huvudbok"."Rader"`),
-so the rules, written in the contract's names, never contain a warehouse identifier of their own. GX runs
-every query in the database; only counts and at most 200 example rows per check come back.
+missing table is named as such, not reported as a failing query), then validate each table as one GX suite
+on a whole-table batch of a query asset: the table's contract view, SQL that SQLAlchemy compiles for the
+source's dialect from the mapped table (`SELECT "Belopp" AS amount, ... FROM "Huvudbok"."Rader"`), so the
+rules, written in the contract's names, never contain a warehouse identifier of their own. The suite holds
+one expectation per check (gx_scan.RuleHolds), and all of them carry the table's one query (scans.py),
+which GX runs once, in the database; only counts and at most MAX_EXAMPLES example rows per failed check
+come back.
 
 What GX does with a query asset (great_expectations 1.24, read in its source): with the fluent SQL data
 source's default `create_temp_table=False` the batch is the query's text, no temporary table, so a
@@ -38,10 +40,23 @@ from great_expectations.data_context.types.base import (
 from great_expectations.datasource.fluent.interfaces import GxDatasourceWarning
 from great_expectations.expectations.metadata_types import FailureSeverity
 
-from expectations import MAX_EXAMPLES, Check, Finding, ValidationReport
-from expectations.hr import hr_checks
-from expectations.ledger import PERIOD_END_GRACE_DAYS, ledger_checks
+from expectations import (
+    MAX_EXAMPLES,
+    Check,
+    Finding,
+    Rule,
+    ValidationReport,
+    common_vocabulary,
+    render,
+    tables_read,
+)
+from expectations import hr as hr_suite
+from expectations import ledger as ledger_suite
+from expectations.gx_scan import RuleHolds
+from expectations.scans import VALUE_COLUMNS, RenderedCheck, table_query
+from expectations.thresholds import Thresholds, default_thresholds
 from extract.sources import Mapping, contract_view, hr_tables, ledger_tables
+from transforms.periods import Month
 from uppfoljning.plan import Plan
 from uppfoljning.settings import redact
 
@@ -52,10 +67,27 @@ if TYPE_CHECKING:
 
 INTERNAL_ERROR = "internal.expectation_error"
 
-# UnexpectedRowsExpectation fetches at most 200 rows (GX's MAX_RESULT_RECORDS) whatever the result format,
-# and counts the rest with COUNT(*) in the database; COMPLETE only decides whether those rows are returned.
-# The stack notes' warning about COMPLETE concerns column-map expectations, which list every failing value.
+# COMPLETE: RuleHolds returns its examples only then. The query is bounded (MAX_EXAMPLES rows per failed
+# rule); the stack notes' warning about COMPLETE concerns column-map expectations, which list every
+# failing value.
 RESULT_FORMAT = ResultFormat.COMPLETE
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule on one table: what is validated, and what a finding names."""
+
+    rule: Rule
+    check: Check
+
+    @property
+    def table(self) -> str:
+        return self.check.table
+
+    @property
+    def tag(self) -> str:
+        """Names the check in its table's query; unique within it."""
+        return f"{self.rule.id} {self.check.table}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +99,12 @@ class Source:
     label_sv: str  # Swedish, for messages: "huvudbokskällan"
     url: str
     tables: dict[str, sa.Table]  # contract name -> the table as the warehouse holds it (the mapping applied)
-    checks: list[Check]
+    rules: list[Rule]  # worded: thresholds filled in
+    vocabulary: dict[str, str]  # the rules' placeholders for this report (expectations.render)
+
+    @property
+    def checks(self) -> list[RuleCheck]:
+        return [RuleCheck(rule, check) for rule in self.rules for check in rule.checks]
 
     def located(self, table: str, dialect: sa.Dialect) -> str:
         """'gl_entries', or 'gl_entries ("Huvudbok"."Rader")' when the mapping puts it elsewhere."""
@@ -88,32 +125,13 @@ def validate_sources(
     month: int,
     *,
     mapping: Mapping | None = None,
-    period_end_grace_days: int = PERIOD_END_GRACE_DAYS,
+    thresholds: Thresholds | None = None,
 ) -> ValidationReport:
     """Run the ledger and HR suites for the report of `month` of `year` (see expectations/__init__)."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"month must be 1..12, got {month}")
+    report_month = Month(year, month)  # a ValueError for a month outside 1..12
     context = new_context()
-    ledger = ledger_checks(
-        plan, year, month, dialect=dialect_of(ledger_url), period_end_grace_days=period_end_grace_days
-    )
-    sources = (
-        Source(
-            "ledger",
-            "ledger source",
-            "huvudbokskällan",
-            ledger_url,
-            ledger_tables(mapping).by_contract_name(),
-            ledger,
-        ),
-        Source(
-            "hr",
-            "HR source",
-            "HR-källan",
-            hr_url,
-            hr_tables(mapping).by_contract_name(),
-            hr_checks(plan, year, month),
-        ),
+    sources = build_sources(
+        ledger_url, hr_url, plan, report_month, mapping, thresholds or default_thresholds()
     )
     findings: list[Finding] = []
     checks_run = 0
@@ -125,6 +143,38 @@ def validate_sources(
         findings += outcome.findings
         checks_run += outcome.checks_run
     return ValidationReport(findings=findings, checks_run=checks_run, seconds_by_suite=seconds)
+
+
+def build_sources(
+    ledger_url: str,
+    hr_url: str,
+    plan: Plan,
+    report_month: Month,
+    mapping: Mapping | None,
+    thresholds: Thresholds,
+) -> tuple[Source, Source]:
+    """The two sources with their rules, worded and with their placeholders' meaning for this report."""
+    common = common_vocabulary(thresholds)
+    return (
+        Source(
+            "ledger",
+            "ledger source",
+            "huvudbokskällan",
+            ledger_url,
+            ledger_tables(mapping).by_contract_name(),
+            [rule.worded(common) for rule in ledger_suite.LEDGER_RULES],
+            {**common, **ledger_suite.vocabulary(plan, report_month, dialect_of(ledger_url))},
+        ),
+        Source(
+            "hr",
+            "HR source",
+            "HR-källan",
+            hr_url,
+            hr_tables(mapping).by_contract_name(),
+            [rule.worded(common) for rule in hr_suite.HR_RULES],
+            {**common, **hr_suite.vocabulary(plan, report_month)},
+        ),
+    )
 
 
 def dialect_of(url: str) -> str:
@@ -162,10 +212,10 @@ def run_suite(context: AbstractDataContext, source: Source) -> SuiteOutcome:
             outcome.findings.append(_unreachable(source, exc))
             return outcome
         views = {name: _compiled(contract_view(source.tables[name]), dialect) for name in usable}
-        for table, checks in _by_table(source.checks):
+        for table, checks in by_anchor(source.checks):
             # A check on a missing or incomplete table would only fail as an internal error; the
             # structure finding already names the problem.
-            runnable = [c for c in checks if c.tables <= usable]
+            runnable = [c for c in checks if _tables_of(c, source) <= usable]
             if runnable:
                 _run_table(datasource, source, table, runnable, views, outcome)
     finally:
@@ -191,10 +241,27 @@ def _open_datasource(
             # add_postgres reject e.g. paths with spaces and socket hosts); its only complaint is the
             # advice to use those, which GX's own Snowflake source silences the same way.
             warnings.filterwarnings("ignore", category=GxDatasourceWarning)
-            return context.data_sources.add_sql(name=source.suite, connection_string=source.url)
+            # `kwargs` (create_engine options) is a field of SQLDatasource that GX's stub omits.
+            return context.data_sources.add_sql(  # type: ignore[call-arg]
+                name=source.suite, connection_string=source.url, kwargs=_engine_options(source.url)
+            )
     except Exception as exc:  # any failure to connect is the same finding: this source is unusable
         outcome.findings.append(_unreachable(source, exc))
         return None
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    """create_engine() options for validation. PostgreSQL through libpq (psycopg, psycopg2): JIT off for
+    these connections only. A table's query has hundreds of expressions, and PostgreSQL's JIT compiler
+    spends seconds on them (measured: 4–6 s to compile, 1.5 s to run the ledger's query on a million
+    rows); the work itself is scans and sorts, which JIT does not speed up. Options already in the URL
+    are kept."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        return {}
+    given = parsed.query.get("options")
+    options = " ".join([*([given] if isinstance(given, str) else list(given or ())), "-c jit=off"])
+    return {"connect_args": {"options": options}}
 
 
 def _missing_sqlite_file(url: str) -> str | None:
@@ -242,48 +309,82 @@ def _column_present(name: str, present: list[str], dialect: sa.Dialect) -> bool:
     return False
 
 
-def _by_table(checks: Iterable[Check]) -> list[tuple[str, list[Check]]]:
-    grouped: dict[str, list[Check]] = {}
+def by_anchor(checks: Iterable[RuleCheck]) -> list[tuple[str, list[RuleCheck]]]:
+    grouped: dict[str, list[RuleCheck]] = {}
     for check in checks:
-        grouped.setdefault(check.table, []).append(check)
+        grouped.setdefault(check.check.anchor, []).append(check)
     return list(grouped.items())
+
+
+def _tables_of(check: RuleCheck, source: Source) -> set[str]:
+    """The contract tables a check reads: its own, its anchor and every table placeholder."""
+    tables = frozenset(source.tables)
+    read = {check.check.table, check.check.anchor}
+    for template in (
+        check.check.source,
+        check.check.where,
+        check.check.key,
+        *dict(check.check.values).values(),
+    ):
+        read |= tables_read(template, source.vocabulary, tables)
+    return read
+
+
+def query_of(source: Source, checks: list[RuleCheck], views: dict[str, str]) -> str:
+    """The one query of a table's checks (scans.py), its placeholders replaced for GX."""
+    return table_query([_rendered(c, source, views) for c in checks])
+
+
+def _rendered(check: RuleCheck, source: Source, views: dict[str, str]) -> RenderedCheck:
+    def sql(template: str) -> str:
+        return render(template, source.vocabulary, views)
+
+    return RenderedCheck(
+        tag=check.tag,
+        source=sql(check.check.source),
+        where=sql(check.check.where),
+        key=sql(check.check.key),
+        distinct=check.check.distinct,
+        values=tuple(sql(value) for _, value in check.check.values),
+    )
 
 
 def _run_table(
     datasource: SQLDatasource,
     source: Source,
     table: str,
-    checks: list[Check],
+    checks: list[RuleCheck],
     views: dict[str, str],
     outcome: SuiteOutcome,
 ) -> None:
-    """Validate one table's checks as one GX suite on a whole-table batch of its contract view."""
+    """Validate the checks read as `table`'s batch: one GX suite on a whole-table batch of its contract
+    view, one expectation per check, all carrying the table's one query."""
     outcome.checks_run += len(checks)
     dialect = datasource.get_engine().dialect
     try:
+        query = query_of(source, checks, views)
         asset = datasource.add_query_asset(name=table, query=views[table])
         batch = asset.add_batch_definition_whole_table(name="whole_table").get_batch()
         expectation_suite = gx.ExpectationSuite(
             name=f"{source.suite}.{table}",
-            expectations=[_expectation(i, c, views) for i, c in enumerate(checks)],
+            expectations=[_expectation(i, c, query) for i, c in enumerate(checks)],
         )
         results = batch.validate(expectation_suite, result_format=RESULT_FORMAT).results
     except Exception as exc:  # GX failed before any check ran: every check of the table is unverified
-        outcome.findings += [internal_error(c, str(exc), source.located(table, dialect)) for c in checks]
+        outcome.findings += [internal_error(c, str(exc), source.located(c.table, dialect)) for c in checks]
         return
     # GX does not keep the suite's order in its results; the index in meta says which check is which.
     by_index = {r.expectation_config.meta.get("check"): r for r in results if r.expectation_config}
     for index, check in enumerate(checks):
-        finding = finding_from_result(check, by_index.get(index), source.located(table, dialect))
+        finding = finding_from_result(check, by_index.get(index), source.located(check.table, dialect))
         if finding is not None:
             outcome.findings.append(finding)
 
 
-def _expectation(
-    index: int, check: Check, views: dict[str, str]
-) -> gx.expectations.UnexpectedRowsExpectation:
-    return gx.expectations.UnexpectedRowsExpectation(
-        unexpected_rows_query=check.render(views),
+def _expectation(index: int, check: RuleCheck, query: str) -> RuleHolds:
+    return RuleHolds(
+        unexpected_rows_query=query,
+        rule=check.tag,
         description=f"{check.rule.id} on {check.table}: {check.rule.problem}",
         severity=FailureSeverity(check.rule.severity),
         meta={"check": index, "rule": check.rule.id},
@@ -301,7 +402,7 @@ def _close(datasource: SQLDatasource) -> None:
 
 # --- GX results -> findings ---------------------------------------------------------------------------------
 def finding_from_result(
-    check: Check, result: ExpectationValidationResult | None, located: str | None = None
+    check: RuleCheck, result: ExpectationValidationResult | None, located: str | None = None
 ) -> Finding | None:
     """None when the check passed; a finding when it failed; an internal-error finding when GX could not
     tell (an exception inside the expectation, or a failure without a row count). `located` names the
@@ -338,16 +439,21 @@ def exception_messages(exception_info: Any) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
-def _example_key(check: Check, row: Any) -> str:
-    if isinstance(row, dict):
-        if check.example is not None:
-            return check.example(row)
-        return str(row["example_key"] if "example_key" in row else next(iter(row.values()), ""))
-    return str(row)
+def _example_key(check: RuleCheck, row: Any) -> str:
+    """The example text of one answer row: its key, or the check's `example` of the key and its values
+    (which come back as value_1, value_2 and are handed over by their names)."""
+    if not isinstance(row, dict):
+        return str(row)
+    if check.check.example is None:
+        return str(row.get("example_key"))
+    values = {
+        name: row.get(column) for (name, _), column in zip(check.check.values, VALUE_COLUMNS, strict=False)
+    }
+    return check.check.example({"example_key": row.get("example_key"), **values})
 
 
-def data_finding(check: Check, count: int, examples: list[str], located: str | None = None) -> Finding:
-    noun = check.noun[0] if count == 1 else check.noun[1]
+def data_finding(check: RuleCheck, count: int, examples: list[str], located: str | None = None) -> Finding:
+    noun = check.check.noun[0] if count == 1 else check.check.noun[1]
     listed = ", ".join(examples)
     more_en = f" (first {len(examples)} of {count})" if count > len(examples) else ""
     more_sv = f" ({len(examples)} av {count})" if count > len(examples) else ""
@@ -360,7 +466,7 @@ def data_finding(check: Check, count: int, examples: list[str], located: str | N
     return Finding(check.rule.id, check.table, check.rule.severity, message, count, examples, check.rule.fix)
 
 
-def internal_error(check: Check, error: str, located: str | None = None) -> Finding:
+def internal_error(check: RuleCheck, error: str, located: str | None = None) -> Finding:
     message = (
         f"{located or check.table}: rule {check.rule.id} could not be checked: the expectation raised an internal "
         f"error ({_first_line(error)}). This says nothing about the data, but the run cannot be trusted "

@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import sqlalchemy as sa
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from uppfoljning.errors import DataError
+from uppfoljning.datafile import invalid_file, read_yaml
 
 __all__ = [
     "HR_TABLES",
@@ -238,25 +237,11 @@ def load_mapping(path: Path | None) -> Mapping:
     every problem (a typo in a table or column name, an unknown key, a name that cannot be used)."""
     if path is None:
         return Mapping()
+    data = read_yaml(path, "mapping file", "mapping.valid")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _mapping_error(path, f"cannot be read: {exc}") from exc
-    try:
-        return Mapping.model_validate({} if data is None else data)
+        return Mapping.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_problem(error["loc"], error["msg"]) for error in exc.errors())
-        raise _mapping_error(path, f"is invalid: {problems}") from exc
-
-
-def _mapping_error(path: Path, problem: str) -> DataError:
-    return DataError(table=f"mapping file {path}", key="the file", rule="mapping.valid", problem=problem)
-
-
-def _problem(location: tuple[int | str, ...], message: str) -> str:
-    """One pydantic error as 'hr.tables.sick_leave.colums: Extra inputs are not permitted'."""
-    message = message.removeprefix("Value error, ")
-    return f"{'.'.join(str(part) for part in location)}: {message}" if location else message
+        raise invalid_file(path, "mapping file", "mapping.valid", exc) from exc
 
 
 # --- the contract's tables as the warehouse holds them --------------------------------------------------------

@@ -20,6 +20,7 @@ from prefect.states import Failed, State
 
 from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.runner import ValidationReport, validate_sources
+from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
@@ -60,7 +61,7 @@ class Blocked:
 
 @task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
 def validate(
-    ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping
+    ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping, thresholds: Thresholds
 ) -> ValidationReport:
     """Great Expectations suites on both sources, inside the databases."""
     report = validate_sources(
@@ -70,6 +71,7 @@ def validate(
         report_month.year,
         report_month.month,
         mapping=mapping,
+        thresholds=thresholds,
     )
     get_run_logger().info(
         "validation: %d checks, %d findings, seconds by suite %s",
@@ -238,6 +240,7 @@ def monthly_followup(
     inputs_path: str | None = None,
     plan_path: str | None = None,
     mapping_path: str | None = None,
+    thresholds_path: str | None = None,
 ) -> str | State:
     """One follow-up run for a closed month: what the schedule runs and what finance staff rerun.
 
@@ -247,12 +250,14 @@ def monthly_followup(
     flow fails, its traceback in the log; the command exits 1). Database URLs arrive without passwords (see
     uppfoljning.settings.split_password): flow parameters are stored by Prefect and shown in its UI.
     `mapping_path` names the sources' table and column mapping (extract.sources); none: the contract's names.
+    `thresholds_path` names data-quality thresholds that differ from expectations/thresholds.yaml.
     """
     try:
         report_month = Month.parse(period)
         plan = load_plan(Path(plan_path) if plan_path else None, year=report_month.year)
         inputs = load_inputs(Path(inputs_path) if inputs_path else None, report_month.year)
         mapping = load_mapping(Path(mapping_path) if mapping_path else None)
+        thresholds = load_thresholds(Path(thresholds_path) if thresholds_path else None)
     except DataError as exc:
         return _blocked("Ogiltig indata / invalid input", f"Ogiltig indata / invalid input: {exc}")
     report_kind: ReportKind = kind or plan.report_kind(report_month.month)
@@ -267,7 +272,7 @@ def monthly_followup(
         mapping_path or "(the contract's names)",
     )
 
-    report = validate(ledger_url, hr_url, plan, report_month, mapping)
+    report = validate(ledger_url, hr_url, plan, report_month, mapping, thresholds)
     if not report.passed:
         blocked_quality = data_quality_block(report.findings, report.checks_run)
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, blocked_quality, report))

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from great_expectations.core import ExpectationValidationResult
 
-from expectations import Check, Finding, Rule, ValidationReport, runner, validate_sources
+from expectations import RULES, Check, Finding, Rule, ValidationReport, runner, validate_sources
 from expectations import hr as hr_suite
-from expectations import ledger as ledger_suite
+from expectations.thresholds import default_thresholds
 from extract.sources import (
     HR_TABLES,
     LEDGER_TABLES,
@@ -31,6 +32,7 @@ from extract.sources import (
     sick_leave,
 )
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
+from transforms.periods import Month
 from uppfoljning.plan import load_plan
 
 YEAR, MONTH = 2025, 3
@@ -426,14 +428,36 @@ def test_each_rule_blocks_with_the_key(
 
 def test_every_rule_has_a_breaking_test() -> None:
     # The ledger rules not broken here are broken in tests/test_expectations_ledger.py, which also checks
-    # that every ledger check is covered by one of the two files.
-    checks = ledger_suite.ledger_checks(PLAN, YEAR, MONTH) + hr_suite.hr_checks(PLAN, YEAR, MONTH)
-    # Likewise the HR rules not broken here, in tests/test_expectations_hr.py.
-    rules = [*ledger_suite.LEDGER_RULES, *hr_suite.HR_RULES]
-    elsewhere = {r.id for r in rules} - {r for r, _, _, _, _ in BREAKS}
-    assert {(c.rule.id, c.table) for c in checks if c.rule.id not in elsewhere} == {
+    # that every ledger check is covered by one of the two files; likewise the HR rules, in
+    # tests/test_expectations_hr.py.
+    elsewhere = {r.id for r in RULES} - {r for r, _, _, _, _ in BREAKS}
+    assert {(r.id, c.table) for r in RULES for c in r.checks if r.id not in elsewhere} == {
         (r, t) for r, t, _, _, _ in BREAKS
     }
+
+
+def test_each_table_is_read_by_one_query_run_once(sqlite_url: str) -> None:
+    # Before: one query per check, and GX ran each twice (a COUNT(*) around it, then a sample).
+    url = build_source(sqlite_url, BREAKS[0][2])  # one failing rule: its count and examples come along
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)
+    try:
+        report = validate(url)
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
+
+    scans = [s for s in statements if s.startswith("WITH pass_1")]
+    # One per contract table that has checks: 4 ledger (gl_entries, budget_entries, investment_projects,
+    # cost_centers has none of its own) = 3, and the 4 HR tables.
+    assert len(scans) == 3 + 4 and len(set(scans)) == len(scans)
+    assert not [s for s in statements if "unexpected_row_count" in s]  # GX's counting query never runs
+    assert [(f.rule, f.count, f.examples) for f in report.findings] == [
+        ("ledger.vouchers_balance", 1, ["A1"])
+    ]
 
 
 def test_rerun_of_an_old_month_ignores_later_periods(sqlite_url: str) -> None:
@@ -486,34 +510,38 @@ def test_unreachable_source_is_a_finding_and_creates_no_file(tmp_path: Path, sql
 
 
 def test_an_expectation_that_errors_is_an_internal_error_not_bad_data(sqlite_url: str) -> None:
-    # A query on a column the table lacks: GX returns success=False with an empty result and the
-    # database error only in exception_info.
-    broken = Check(
-        Rule("ledger.test_broken", "critical", "never", "aldrig"),
-        "gl_entries",
-        ("row", "rows"),
-        "SELECT no_such_column AS example_key FROM {batch}",
-    )
+    # A condition on a column the table lacks: GX returns success=False with an empty result and the
+    # database error only in exception_info. The query is the table's, so every check of it is unverified.
+    def rule(rule_id: str, where: str) -> Rule:
+        return Rule(
+            rule_id,
+            "critical",
+            "never",
+            "aldrig",
+            "",
+            (Check("gl_entries", where, "voucher_id", ("row", "rows")),),
+        )
+
     source = runner.Source(
         "ledger",
         "ledger source",
         "huvudbokskällan",
         build_source(sqlite_url),
         {"gl_entries": gl_entries},
-        [broken],
+        [rule("ledger.test_broken", "no_such_column > 0"), rule("ledger.test_fine", "amount > 1e12")],
+        {},
     )
     outcome = runner.run_suite(runner.new_context(), source)
 
-    (finding,) = outcome.findings
-    assert (finding.rule, finding.table, finding.severity) == (
-        "internal.expectation_error",
-        "gl_entries",
-        "critical",
-    )
-    assert "ledger.test_broken" in finding.message and "no such column: no_such_column" in finding.message
+    assert [(f.rule, f.table, f.severity) for f in outcome.findings] == [
+        ("internal.expectation_error", "gl_entries", "critical")
+    ] * 2
+    broken, fine = outcome.findings
+    assert "ledger.test_broken" in broken.message and "no such column: no_such_column" in broken.message
+    assert "ledger.test_fine" in fine.message and "says nothing about the data" in fine.message
 
 
-CHECK = ledger_suite.ledger_checks(PLAN, YEAR, MONTH)[0]  # ledger.vouchers_balance on gl_entries
+CHECK = runner.RuleCheck(RULES[0], RULES[0].checks[0])  # ledger.vouchers_balance on gl_entries
 
 
 @pytest.mark.parametrize(
@@ -581,20 +609,30 @@ def test_sql_account_mapping_agrees_with_the_plan(sqlite_url: str, account: str,
 def test_hr_scope_starts_at_the_window_or_january(window: int, month: int, first: int) -> None:
     sick = PLAN.definitions.sick_leave.model_copy(update={"window_months": window})
     plan = PLAN.model_copy(update={"definitions": PLAN.definitions.model_copy(update={"sick_leave": sick})})
-    assert hr_suite.first_period(plan, YEAR, month) == first
+    assert hr_suite.scope(plan, Month(YEAR, month)).first.yyyymm == first
+
+
+def table_queries() -> Iterator[tuple[str, str, frozenset[str]]]:
+    """(source, table, query) of every table's query, for SQLite, the views stand-ins."""
+    for source in runner.build_sources(
+        "sqlite://", "sqlite://", PLAN, Month(YEAR, MONTH), None, default_thresholds()
+    ):
+        views = {name: f"SELECT * FROM raw_{name}" for name in source.tables}
+        for table, checks in runner.by_anchor(source.checks):
+            yield source.suite, table, runner.query_of(source, checks, views)
 
 
 @pytest.mark.parametrize(
-    "check", ledger_suite.ledger_checks(PLAN, YEAR, MONTH) + hr_suite.hr_checks(PLAN, YEAR, MONTH)
+    ("suite", "table", "query"), list(table_queries()), ids=lambda v: v if len(v) < 30 else ""
 )
-def test_queries_follow_the_gx_conventions(check: Check) -> None:
-    assert "{batch}" in check.query  # GX prints a warning to stdout otherwise, and reads the whole table
-    assert " JOIN " not in check.query.upper()  # GX substitutes {batch} differently for joins
-    assert not re.search(r"\{batch\}\s+AS\b", check.query)  # GX substitutes "(...) AS subselect" itself
-    assert "example_key" in check.query
-    # Other tables are placeholders for contract tables of the same source (the runner puts views there).
-    source = check.rule.id.split(".")[0]
-    assert check.tables <= {t.name for t in (LEDGER_TABLES if source == "ledger" else HR_TABLES)}
+def test_queries_follow_the_gx_conventions(suite: str, table: str, query: str) -> None:
+    fields = {field for _, field, _, _ in string.Formatter().parse(query) if field}
+    assert fields == {"batch"}  # every other placeholder replaced; GX reads the whole table without it
+    assert " JOIN " not in query.upper()  # GX substitutes {batch} differently for joins
+    assert not re.search(r"\{batch\}\s+AS\b", query)  # GX substitutes "(...) AS subselect" itself
+    # Other tables are read as views of the same source only.
+    others = {t.name for t in (LEDGER_TABLES if suite == "ledger" else HR_TABLES)}
+    assert set(re.findall(r"FROM raw_(\w+)", query)) <= others - {table}
 
 
 def test_budget_version_with_quote_colon_and_braces_reaches_the_database(sqlite_url: str) -> None:

@@ -21,7 +21,8 @@ from expectations import hr as hr_suite
 from expectations.hr import HR_RULES
 from extract.sources import HR_TABLES, employments, scheduled_hours, sick_leave
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
-from tests.test_expectations import BREAKS, MONTH, PLAN, YEAR, Breaker, build_source, insert, update, validate
+from tests.test_expectations import BREAKS, PLAN, Breaker, build_source, insert, update, validate
+from transforms.periods import Month
 
 D = dt.date
 RULES = {r.id: r for r in HR_RULES}
@@ -210,15 +211,14 @@ def test_each_hr_rule_names_the_key(
 
 
 def test_every_hr_check_has_a_breaking_test() -> None:
-    checks = hr_suite.hr_checks(PLAN, YEAR, MONTH)
     broken = {(b[0], b[1]) for b in [*BREAKS, *HR_BREAKS] if b[0].startswith("hr.")}
-    assert {(c.rule.id, c.table) for c in checks} == broken
+    assert {(r.id, c.table) for r in HR_RULES for c in r.checks} == broken
 
 
 def test_hr_rules_lists_every_rule_once_with_a_fix() -> None:
     ids = [r.id for r in HR_RULES]
     assert len(ids) == len(set(ids)) and all(i.startswith("hr.") for i in ids)
-    assert {c.rule.id for c in hr_suite.hr_checks(PLAN, YEAR, MONTH)} == set(ids)
+    assert all(r.checks for r in HR_RULES)
     for rule in HR_RULES:
         english, swedish = rule.fix.split(" / ")
         assert english.endswith(".") and swedish.endswith("."), rule.id
@@ -247,6 +247,25 @@ def test_correction_rows_are_summed_per_person_month(sqlite_url: str) -> None:
         ),
     )
     assert validate(url).findings == []
+
+
+def test_sick_leave_correction_rows_are_summed_per_person_month(sqlite_url: str) -> None:
+    # January: S1 has 24 h; a correction row of -8 h leaves 16 h, which is not negative. A month whose
+    # rows sum below zero is still refused: February -10 h alone.
+    url = build_source(
+        sqlite_url,
+        insert(sick_leave, spell_row("P1", "S1", 202501, -8.0, D(2025, 1, 10), D(2025, 1, 14))),
+    )
+    assert validate(url).findings == []
+
+    negative = build_source(
+        sqlite_url.replace("source.db", "negative.db"),
+        insert(sick_leave, spell_row("P1", "S2", 202502, -10.0, D(2025, 2, 3), D(2025, 2, 4))),
+    )
+    finding = assert_only(
+        validate(negative), "hr.sick_hours_nonnegative", "sick_leave", "person P1 period 202502"
+    )
+    assert finding.count == 1
 
 
 def test_sick_hours_equal_to_the_schedule_pass(sqlite_url: str) -> None:
@@ -384,8 +403,11 @@ def test_sick_leave_outside_the_scope_is_not_read(sqlite_url: str) -> None:
 
 
 def test_scope_months_run_from_the_first_period_to_the_report_month() -> None:
-    assert hr_suite.scope_months(PLAN, 2025, 3) == [*range(202404, 202413), 202501, 202502, 202503]
-    assert hr_suite.scope_months(PLAN, 2025, 12) == list(range(202501, 202513))
+    def months(month: int) -> list[int]:
+        return [m.yyyymm for m in hr_suite.scope(PLAN, Month(2025, month)).months]
+
+    assert months(3) == [*range(202404, 202413), 202501, 202502, 202503]
+    assert months(12) == list(range(202501, 202513))
 
 
 # --- PostgreSQL: the dialect-sensitive SQL (date literals, window sum, row-value IN, number formatting) --------

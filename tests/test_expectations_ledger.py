@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from expectations import RULES, Finding, ValidationReport, validate_sources
 from expectations import ledger as ledger_suite
+from expectations.thresholds import Thresholds, default_thresholds, load_thresholds
 from extract.sources import budget_entries, gl_entries, investment_projects
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
 from tests.test_expectations import (
@@ -31,6 +32,7 @@ from tests.test_expectations import (
     insert,
     update,
 )
+from uppfoljning.errors import DataError
 
 BUDGET_B2025 = budget_entries.c.budget_version == "B2025"
 
@@ -40,9 +42,15 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'source.db'}"
 
 
-def validate(url: str, year: int = YEAR, month: int = MONTH, **options: int) -> ValidationReport:
+def validate(
+    url: str, year: int = YEAR, month: int = MONTH, thresholds: Thresholds | None = None
+) -> ValidationReport:
     plan = PLAN if year == PLAN.year else PLAN.model_copy(update={"year": year})
-    return validate_sources(url, url, plan, year, month, **options)
+    return validate_sources(url, url, plan, year, month, thresholds=thresholds)
+
+
+def with_grace(days: int) -> Thresholds:
+    return default_thresholds().model_copy(update={"period_end_grace_days": days})
 
 
 WARNINGS = {"ledger.period_matches_booking_date", "ledger.investment_budget_matches_plan"}
@@ -173,15 +181,13 @@ def test_each_ledger_rule_reports_its_keys(
 
 
 def test_every_ledger_check_is_broken_by_a_test() -> None:
-    checks = ledger_suite.ledger_checks(PLAN, YEAR, MONTH)
     tested = {(b[0], b[1]) for b in BREAKS} | {(r, t) for r, t, _, _ in LEDGER_BREAKS}
-    assert {(c.rule.id, c.table) for c in checks} <= tested
+    assert {(r.id, c.table) for r in ledger_suite.LEDGER_RULES for c in r.checks} <= tested
 
 
 def test_registry_lists_every_rule_once_with_a_fix() -> None:
-    used = {c.rule for c in ledger_suite.ledger_checks(PLAN, YEAR, MONTH)}
-    assert used == set(ledger_suite.LEDGER_RULES)
-    assert set(ledger_suite.LEDGER_RULES) <= set(RULES)
+    assert all(rule.checks and rule.id.startswith("ledger.") for rule in ledger_suite.LEDGER_RULES)
+    assert all(rule in RULES for rule in ledger_suite.LEDGER_RULES)
     assert len({r.id for r in RULES}) == len(RULES)
     for rule in ledger_suite.LEDGER_RULES:
         english, swedish = rule.fix.split(" / ")  # one English sentence, then the Swedish one
@@ -298,7 +304,7 @@ def _period_warnings(report: ValidationReport) -> list[str]:
 
 def _assert_grace(url: str, period: int, booking_date: dt.date, grace: int, warns: bool) -> None:
     year, month = divmod(period, 100)
-    report = validate(url, year=year, month=month, period_end_grace_days=grace)
+    report = validate(url, year=year, month=month, thresholds=with_grace(grace))
     key = f"A2 (booked {booking_date.isoformat()}, period {period})"
     assert _period_warnings(report) == ([key] if warns else [])
 
@@ -323,9 +329,13 @@ def test_a_booking_date_that_is_not_a_date_warns(sqlite_url: str) -> None:
     )
 
 
-def test_grace_days_out_of_range_are_refused() -> None:
-    with pytest.raises(ValueError, match="period_end_grace_days"):
-        ledger_suite.ledger_checks(PLAN, YEAR, MONTH, period_end_grace_days=32)
+def test_grace_days_out_of_range_are_refused(tmp_path: Path) -> None:
+    thresholds = tmp_path / "gransvarden.yaml"
+    thresholds.write_text("period_end_grace_days: 32\n", encoding="utf-8")
+    with pytest.raises(
+        DataError, match=r"gransvarden.yaml, the file: is invalid: period_end_grace_days: .*31"
+    ):
+        load_thresholds(thresholds)
 
 
 BOOKING_DATES = [  # (the stored date, YYYYMMDD by hand)

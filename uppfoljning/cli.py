@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from expectations.thresholds import load_thresholds
 from extract.sources import load_mapping
 from uppfoljning.errors import DataError
 from uppfoljning.settings import Settings, configure_prefect, load_settings, redact, split_password
@@ -74,6 +75,12 @@ def _source_options(command: argparse.ArgumentParser) -> None:
         type=Path,
         help="table and column names of the sources where they differ from the contract's "
         "(default: UPPFOLJNING_MAPPING, else the contract's names)",
+    )
+    command.add_argument(
+        "--thresholds",
+        type=Path,
+        help="data-quality thresholds that differ from the built-in ones "
+        "(default: UPPFOLJNING_THRESHOLDS, else expectations/thresholds.yaml)",
     )
 
 
@@ -147,10 +154,15 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
     ledger_url, hr_url = sources
     inputs = _inputs_path(args, settings)
     mapping_path = args.mapping or settings.mapping_path
+    thresholds_path = args.thresholds or settings.thresholds_path
     try:  # a broken mapping is refused before anything runs (the flow reads the file again)
         load_mapping(mapping_path)
     except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
+    try:  # likewise broken thresholds
+        load_thresholds(thresholds_path)
+    except DataError as exc:
+        return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
     try:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
@@ -164,6 +176,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         inputs_path=str(inputs),
         plan_path=str(args.plan) if args.plan else None,
         mapping_path=str(mapping_path) if mapping_path else None,
+        thresholds_path=str(thresholds_path) if thresholds_path else None,
         return_state=True,
     )
     if state.is_completed():
@@ -194,6 +207,10 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     except DataError as exc:
         return _fail(f"Ogiltig mappningsfil / invalid mapping file: {exc}")
     try:
+        thresholds = load_thresholds(args.thresholds or settings.thresholds_path)
+    except DataError as exc:
+        return _fail(f"Ogiltiga gränsvärden / invalid thresholds file: {exc}")
+    try:
         month = Month.parse(args.period)
         plan = load_plan(args.plan, year=month.year)
         inputs = load_inputs(_inputs_path(args, settings), month.year)
@@ -206,6 +223,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         month.year,
         month.month,
         mapping=mapping,
+        thresholds=thresholds,
     )
     input_findings, input_checks = check_inputs(
         plan, inputs, args.kind or plan.report_kind(month.month), str(month)

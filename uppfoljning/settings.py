@@ -24,6 +24,8 @@ class Settings:
     prefect_home: Path
     mapping_path: Path | None
     """The table and column mapping of the sources (extract.sources), when the warehouse's names differ."""
+    thresholds_path: Path | None
+    """Thresholds of the data-quality rules that differ from expectations/thresholds.yaml."""
 
 
 def load_settings() -> Settings:
@@ -35,6 +37,7 @@ def load_settings() -> Settings:
         inputs_dir=Path(env.get("UPPFOLJNING_INPUTS", CHECKOUT / "inputs")),
         prefect_home=Path(env.get("PREFECT_HOME", CHECKOUT / ".prefect")),
         mapping_path=Path(env["UPPFOLJNING_MAPPING"]) if env.get("UPPFOLJNING_MAPPING") else None,
+        thresholds_path=Path(env["UPPFOLJNING_THRESHOLDS"]) if env.get("UPPFOLJNING_THRESHOLDS") else None,
     )
 
 
