@@ -336,3 +336,10 @@ def test_the_round_trip_through_a_real_run_shows_typed_markup_escaped(tmp_path: 
     # The new version's sheet is pre-filled with what was imported.
     again = openpyxl.load_workbook(out / "2025-04" / "kommentarer.xlsx")[DEVIATION_SHEET]
     assert again[f"J{row}"].value == "<b>Exitsamtal</b>"
+
+
+def test_the_import_keeps_the_inputs_files_mode(sheet: Path, inputs_file: Path) -> None:
+    inputs_file.chmod(0o640)  # e.g. readable by the finance group only
+    fill(sheet, {(DEVIATION_SHEET, "I2"): "Vakanser."})
+    import_comment_sheet(sheet, inputs_file, PLAN)
+    assert inputs_file.stat().st_mode & 0o777 == 0o640

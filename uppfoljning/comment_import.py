@@ -17,9 +17,7 @@ Row semantics (the sheet is pre-filled with what the inputs already say):
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +48,7 @@ from publish.comment_sheet import (
     OTHER_SHEET,
     TOOL,
 )
+from publish.writer import replace_file
 from transforms.deviations import INVESTMENT_PREFIX, possible_ids
 from transforms.periods import Month
 from uppfoljning.errors import DataError
@@ -435,21 +434,11 @@ def _clean(value: Any) -> Any:
 
 
 def _write_atomically(path: Path, inputs: Inputs) -> None:
-    """Replace the inputs file in one rename; empty sections and unset values are left out."""
+    """Replace the inputs file in one rename, keeping its mode; empty sections and unset values are left
+    out."""
     data = inputs.model_dump(mode="json", exclude_none=True)
     data = {key: value for key, value in data.items() if value or key == "year"}
     text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # mkstemp makes the file 0600; keep the mode the file had (or the usual 0644 for a new one).
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".yaml")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    replace_file(path, text.encode("utf-8"), mode=mode)
