@@ -217,6 +217,17 @@ def main() -> None:
         ledger = measure(
             "extract ledger", lambda: extract_ledger(ledger_engine, month, plan.approved_budget_version)
         )
+        previous = plan.previous_report_month(month.month)
+        previous_ledger = (
+            None
+            if previous is None
+            else measure(
+                "extract ledger of the previous report",
+                lambda: extract_ledger(
+                    ledger_engine, Month(month.year, previous), plan.approved_budget_version
+                ),
+            )
+        )
         window = rolling_window(month, 12)
         hr = measure(
             "extract hr",
@@ -235,6 +246,7 @@ def main() -> None:
                 ledger,
                 hr,
                 {"status": "passed", "checks": []},
+                previous_ledger=previous_ledger,
                 generated_at=datetime.datetime.now(),
             ),
         )

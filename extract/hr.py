@@ -1,4 +1,4 @@
-"""HR extract: headcounts, leavers and sick-leave sums per group, all computed in the database.
+"""HR extract: headcounts, leavers per end reason and sick-leave sums per group, computed in the database.
 
 No person-level row leaves the database: every query returns counts or sums per month-end or per
 (sex, age group), and the group sizes needed for suppression.
@@ -7,7 +7,7 @@ No person-level row leaves the database: every query returns counts or sums per 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import sqlalchemy as sa
@@ -32,6 +32,9 @@ class HrExtract:
     (float hours, exact to the centi-hour). See _sick_by_group."""
     sick_ytd: pd.DataFrame
     """The same over the year to date."""
+    leavers_by_reason: dict[str, int] = field(default_factory=dict)
+    """`leavers` counted per end_reason, grouped in the database (a count per reason, never a person);
+    reasons without a leaver are absent. Suppression of small counts is transforms.turnover's."""
 
 
 def extract_hr(
@@ -52,22 +55,24 @@ def extract_hr(
             conn.execute(_headcount_query(day, turnover.employment_types, tables)).scalar_one()
             for day in turnover_window.month_ends
         ]
-        leavers = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(employments)
+        by_reason = conn.execute(
+            sa.select(employments.c.end_reason, sa.func.count())
             .where(employments.c.employment_type.in_(turnover.employment_types))
             .where(employments.c.end_reason.in_(turnover.end_reasons))
             .where(
                 employments.c.end_date.between(turnover_window.first.first_day, turnover_window.last.last_day)
             )
-        ).scalar_one()
+            .group_by(employments.c.end_reason)
+        ).all()
         sick_rolling = _sick_by_group(conn, sick_window, report_month, definitions, tables)
         sick_ytd = _sick_by_group(conn, ytd, report_month, definitions, tables)
+    leavers_by_reason = {str(reason): int(count) for reason, count in by_reason}
     return HrExtract(
         headcounts=[int(h) for h in headcounts],
-        leavers=int(leavers),
+        leavers=sum(leavers_by_reason.values()),
         sick_rolling=sick_rolling,
         sick_ytd=sick_ytd,
+        leavers_by_reason=leavers_by_reason,
     )
 
 

@@ -1,5 +1,13 @@
-"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows, sending
-each report kind that has a list into OUT/outbox/ (never by SMTP), so the demo shows what would go out."""
+"""The demo: generate the embedded SQLite source and run every month of the demo year as sub-flows.
+
+After each board report, the demo does what finance staff do: it fills in the comment sheet the run wrote
+(kommentarer.xlsx), imports it with the import command's code, and reruns the month, so that every board
+report of the demo is complete (its second version) and the first version shows what was missing.
+
+Each month's final version is sent to its report kind's list into OUT/outbox/ (never by SMTP), so the demo
+shows what would go out; a board report's first, incomplete version is not sent, as finance staff would
+review and complete it before sending.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +17,11 @@ from prefect import flow, get_run_logger
 from prefect.settings import temporary_settings
 
 from flows.monthly import monthly_followup
+from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
 from transforms.periods import Month
-from uppfoljning.demo import generate_demo, write_demo_inputs, write_demo_recipients
-from uppfoljning.plan import load_plan
+from uppfoljning.comment_import import import_comment_sheet
+from uppfoljning.demo import fill_demo_comment_sheet, generate_demo, write_demo_inputs, write_demo_recipients
+from uppfoljning.plan import Plan, load_plan
 
 
 @flow(name="demo-ar")
@@ -24,31 +34,53 @@ def demo_year(out_dir: str = "out", year: int = 2025) -> list[str]:
     hr_url = f"sqlite:///{(source_dir / 'hr.db').resolve()}"
     inputs_path = source_dir / f"indata-{year}.yaml"
     summary = generate_demo(ledger_url, hr_url, plan)
-    write_demo_inputs(inputs_path, plan)
+    # An existing inputs file holds the comments imported by an earlier demo: kept, so that running the
+    # demo again publishes nothing new (every month unchanged). Delete the output folder to start over.
+    if not inputs_path.exists():
+        write_demo_inputs(inputs_path, plan)
     recipients_path = source_dir / "mottagare.yaml"
     write_demo_recipients(recipients_path)
     get_run_logger().info("demo source written: %s", summary)
     published: list[str] = []
     for month in range(1, 13):
-        # No flow-run heartbeats for the months: they let a server detect crashed deployment runs, but the
-        # demo's temporary server stops with the process, and each sync flow run waits up to a second for
-        # its heartbeat thread at the end (about 6 s of the demo year).
-        with temporary_settings(updates={"flows.heartbeat_frequency": None}):
-            state = monthly_followup(
-                period=str(Month(year, month)),
-                ledger_url=ledger_url,
-                hr_url=hr_url,
-                out_dir=str(out),
-                inputs_path=str(inputs_path),
-                # What would go out: one .eml per recipient in OUT/outbox/, even when SMTP is configured.
-                send=True,
-                recipients_path=str(recipients_path),
-                outbox=True,
-                return_state=True,
+        period = str(Month(year, month))
+
+        def run(period: str = period, send: bool = True) -> str:
+            # No flow-run heartbeats for the months: they let a server detect crashed deployment runs, but
+            # the demo's temporary server stops with the process, and each sync flow run waits up to a
+            # second for its heartbeat thread at the end (about 6 s of the demo year).
+            with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+                state = monthly_followup(
+                    period=period,
+                    ledger_url=ledger_url,
+                    hr_url=hr_url,
+                    out_dir=str(out),
+                    inputs_path=str(inputs_path),
+                    # What would go out: one .eml per recipient in OUT/outbox/, even when SMTP is configured.
+                    send=send,
+                    recipients_path=str(recipients_path),
+                    outbox=True,
+                    return_state=True,
+                )
+            outcome = state.result(raise_on_failure=False)
+            if not state.is_completed():
+                # The demo source is generated to be clean: a blocked month is a bug, not bad data.
+                raise RuntimeError(getattr(outcome, "explanation", state.message))
+            return str(outcome)
+
+        board_report = _board_report(plan, month)
+        folder = run(send=not board_report)
+        if board_report:
+            sheet = Path(folder) / COMMENT_SHEET
+            typed = fill_demo_comment_sheet(sheet, plan)
+            result = import_comment_sheet(sheet, inputs_path, plan, expected_period=period)
+            get_run_logger().info(
+                "%s: %d cells filled in, %d rows imported; rerun", period, typed, result.entries
             )
-        outcome = state.result(raise_on_failure=False)
-        if not state.is_completed():
-            # The demo source is generated to be clean: a blocked month is a bug, not bad data.
-            raise RuntimeError(getattr(outcome, "explanation", state.message))
-        published.append(str(outcome))
+            folder = run()
+        published.append(folder)
     return published
+
+
+def _board_report(plan: Plan, month: int) -> bool:
+    return plan.report_kinds[plan.report_kind(month)].board_report

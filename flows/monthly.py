@@ -26,12 +26,14 @@ from delivery.changes import changed_figures
 from delivery.ledger import Delivery, open_ledger
 from delivery.recipients import Recipients, check_lists, load_recipients
 from delivery.send import DeliveryFailed, DeliveryReport, deliver_configured
-from expectations.inputs import check_inputs
+from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.runner import ValidationReport, validate_sources
 from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
+from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
+from publish.comment_sheet import build_comment_sheet
 from publish.history import earlier_figures
 from publish.lock import PeriodBusy, period_lock
 from publish.manifest import inputs_fingerprint
@@ -195,6 +197,7 @@ def compute(
     ledger: LedgerExtract,
     hr: HrExtract,
     data_quality: dict[str, Any],
+    previous_ledger: LedgerExtract | None,
 ) -> dict[str, Any] | DataError:
     try:
         return build_figures(
@@ -205,6 +208,7 @@ def compute(
             ledger,
             hr,
             data_quality,
+            previous_ledger=previous_ledger,
             generated_at=dt.datetime.now(STOCKHOLM),
         )
     except DataError as exc:
@@ -229,6 +233,7 @@ def publish_stage(
     plan: Plan,
     inputs: Inputs,
     ledger: LedgerExtract,
+    previous_ledger: LedgerExtract | None,
     hr: HrExtract,
     parameters: dict[str, Any],
     ledger_url: str,
@@ -236,6 +241,7 @@ def publish_stage(
 ) -> tuple[int, bool, dict[str, Any]]:
     """Build the report package with the version number the publisher assigns, then write it atomically.
 
+    The comment sheet for finance staff (kommentarer.xlsx, pre-filled from the inputs) is part of it.
     An unchanged rerun keeps the latest version and renders nothing (publish only restores the top-level
     files from that version), unless `force` asks for a new version anyway. A new version of a period that
     was already sent carries a `correction` block (what changed since the version sent), shown in its
@@ -271,8 +277,18 @@ def publish_stage(
             "ledger.budget": ledger.budget,
             "ledger.projects": ledger.projects,
             "ledger.cost_centers": ledger.cost_centers,
+            **(
+                {}
+                if previous_ledger is None
+                else {
+                    "ledger.previous_report.actuals": previous_ledger.actuals,
+                    "ledger.previous_report.budget": previous_ledger.budget,
+                    "ledger.previous_report.projects": previous_ledger.projects,
+                }
+            ),
             "hr.headcounts": hr.headcounts,
             "hr.leavers": hr.leavers,
+            "hr.leavers_by_reason": hr.leavers_by_reason,
             "hr.sick_rolling": hr.sick_rolling,
             "hr.sick_ytd": hr.sick_ytd,
             "plan": plan.model_dump(mode="json"),
@@ -286,6 +302,7 @@ def publish_stage(
         earlier_figures(out_dir, period),
         parameters=parameters,
         fingerprint=fingerprint,
+        extra_files={COMMENT_SHEET: build_comment_sheet(figures, plan, inputs)},
     )
     publish(out_dir, period, version, package.files)
     get_run_logger().info(
@@ -549,14 +566,37 @@ def _locked_run(
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
     run.validation_status = data_quality["status"]
+    previous_month_number = plan.previous_report_month(report_month.month)
     # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
     # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
         ledger = _checked(retried(extract_ledger_stage)(ledger_url, plan, report_month, mapping))
+        # The previous report's forecast is compared with this one (domain §5): its month is extracted
+        # again, as a rerun of it would read it (periods up to that month only).
+        previous_ledger = (
+            None
+            if previous_month_number is None
+            else _checked(
+                retried(extract_ledger_stage)(
+                    ledger_url, plan, Month(report_month.year, previous_month_number), mapping
+                )
+            )
+        )
         hr = _checked(retried(extract_hr_stage)(hr_url, plan, report_month, mapping))
-        figures = _checked(compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality))
+        figures = _checked(
+            compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality, previous_ledger)
+        )
+        # Which deviations need a comment depends on the figures, so this check runs after them; its
+        # finding is listed with the others (report, figures.json, run log).
+        comment_findings, comment_checks = check_deviation_comments(figures["deviations"], period)
+        data_quality = data_quality_block(
+            [*report.findings, *input_findings, *comment_findings],
+            report.checks_run + input_checks + comment_checks,
+        )
+        run.validation_status = data_quality["status"]
+        figures = {**figures, "data_quality": data_quality}
         version, is_new, published = publish_stage(
-            out, figures, plan, inputs, ledger, hr, parameters, ledger_url_delivery, force
+            out, figures, plan, inputs, ledger, previous_ledger, hr, parameters, ledger_url_delivery, force
         )
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))

@@ -102,3 +102,70 @@ def date_sv(value: date | str | None) -> str:
 def count_word(value: int) -> str:
     """A count in words up to twelve, digits above: 10 -> "tio", 25 -> "25"."""
     return _COUNT_WORDS[value] if 0 <= value < len(_COUNT_WORDS) else number(value)
+
+
+def _tkr_rounded(value: float | int) -> Decimal:
+    return (abs(_decimal(value)) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def money(value: float | None) -> str:
+    """An amount with its unit, for running text: "2,3 mnkr" from 1 mnkr, "624 tkr" below it, "300 kr"
+    below 1 tkr, so that a small amount never reads "0,0 mnkr". The sign is shown (U+2212)."""
+    if value is None:
+        return MISSING
+    tkr = _tkr_rounded(value)
+    if tkr >= 1000:
+        return f"{mnkr(value)}{NBSP}mnkr"
+    if tkr >= 1:
+        return f"{_fixed(_decimal(value) / 1000, 0)}{NBSP}tkr"
+    return f"{_fixed(_decimal(value), 0)}{NBSP}kr"
+
+
+def mnkr_or_tkr(value: float | None, small: bool = False) -> str:
+    """A cell of a table in mnkr: the mnkr figure, or the amount with its unit ("40 tkr") when it is not
+    zero but would show as 0,0 mnkr. With `small` (a row whose scale is below 1 mnkr, e.g. an investment
+    of 600 tkr, where 624 tkr spent would read "0,6" like the budget) every amount below 1 mnkr is in tkr.
+    """
+    if value is None:
+        return MISSING
+    if value == 0:
+        return mnkr(value)
+    if small and _tkr_rounded(value) < 1000:
+        return money(value)
+    if mnkr(value) == "0,0":
+        return money(value)
+    return mnkr(value)
+
+
+def decimals_of(value: float) -> int:
+    """The decimals a number was written with (5.25 -> 2, 11.0 -> 0)."""
+    exponent = _decimal(value).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def target_percent(target: float) -> str:
+    """A target as the plan writes it, at least one decimal: 5.2 -> "5,2 %", 5.25 -> "5,25 %"."""
+    return percent(target, max(1, decimals_of(target)))
+
+
+MAX_VERDICT_DECIMALS = 6
+
+
+def verdict_percent(value: float | None, target: float, direction: str, decimals: int = 1) -> str:
+    """A percentage shown next to its target and verdict, with the precision that carries the verdict.
+
+    The verdict is taken on the unrounded value. Rounded to one decimal, 5.24 reads "5,2 %", which is
+    "högst 5,2 %" and so contradicts "uppnås inte"; decimals are added until the figure shown, compared
+    with the target, gives the same verdict: "5,24 %". A value exactly on the target keeps one decimal.
+    """
+    if value is None:
+        return MISSING
+    exact, goal = _decimal(value), _decimal(target)
+    met = exact <= goal if direction == "lower_is_better" else exact >= goal
+    places = decimals
+    while places < MAX_VERDICT_DECIMALS:
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if (shown <= goal if direction == "lower_is_better" else shown >= goal) == met:
+            break
+        places += 1
+    return percent(value, places)

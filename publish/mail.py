@@ -28,8 +28,10 @@ from email.parser import BytesParser
 from email.utils import format_datetime
 from typing import Any
 
+from publish import narrative
 from publish.charts import Chart
-from publish.formatting import date_sv, mnkr, month_span, percent
+from publish.formatting import date_sv
+from publish.narrative import KeyFigure
 from publish.render import build_environment, chart_view, document_title
 from uppfoljning.plan import Plan
 
@@ -47,15 +49,6 @@ class Attachment:
     content: bytes
     maintype: str
     subtype: str
-
-
-@dataclass(frozen=True)
-class SummaryLine:
-    label: str
-    value: str
-    comparison: str = ""
-    verdict: str = ""
-    met: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +82,11 @@ def build_email(
         "document_title": document_title(figures),
         "ytd_span": (f"{figures['year']}-01", f"{figures['year']}-{figures['month']:02d}"),
         "summary": summary_lines(figures, plan),
+        "goal_summary_sentence": narrative.goal_summary_sentence(figures.get("goal_summary")),
+        "deviations": [
+            {"name": d["name"], "sentence": narrative.deviation_sentence(plan, d, figures)}
+            for d in figures.get("deviations", [])
+        ],
         "charts": views,
         "width": EMAIL_WIDTH_PX,
         "attachment_names": [a.filename for a in attachments],
@@ -115,39 +113,9 @@ def build_email(
     return message
 
 
-def summary_lines(figures: Mapping[str, Any], plan: Plan) -> list[SummaryLine]:
-    """The headline figures of the summary, formatted as in the report."""
-    eco = figures["economy"]
-    span = month_span(f"{figures['year']}-01", figures["period"])
-    lines = [
-        SummaryLine(
-            f"Periodresultat ({span})",
-            f"{mnkr(eco['periodresultat'])} mnkr",
-            f"Budgeterat resultat {mnkr(eco.get('budgeted_result_ytd'))} mnkr",
-        ),
-        SummaryLine("Ackumulerad budgetavvikelse", f"{mnkr(eco['ackumulerad_budgetavvikelse'])} mnkr"),
-        SummaryLine(
-            "Prognos budgetavvikelse helår",
-            f"{mnkr(eco['prognos_budgetavvikelse'])} mnkr",
-            f"Prognos helårsresultat {mnkr(eco.get('forecast_result'))} mnkr, "
-            f"budget {mnkr(eco.get('budgeted_result_year'))} mnkr",
-        ),
-    ]
-    for key in ("personalomsattning", "sjukfranvaro"):
-        indicator = figures["indicators"][key]
-        spec = plan.indicators[key]  # type: ignore[index]
-        direction = "högst" if spec.direction == "lower_is_better" else "minst"
-        met = indicator["met"]
-        lines.append(
-            SummaryLine(
-                f"{spec.name} (rullande 12 månader)",
-                percent(indicator["value"]),
-                f"Målvärde {direction} {percent(indicator['target'])}",
-                "" if met is None else ("Målvärdet uppnås" if met else "Målvärdet uppnås inte"),
-                met,
-            )
-        )
-    return lines
+def summary_lines(figures: Mapping[str, Any], plan: Plan) -> list[KeyFigure]:
+    """The headline figures of the summary, in the report's words (publish.narrative.key_figures)."""
+    return narrative.key_figures(figures, plan)
 
 
 def correction_heading(since_version: int | None, sent_at: str | None) -> str:

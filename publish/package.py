@@ -55,11 +55,13 @@ def build_package(
     *,
     parameters: Mapping[str, Any],
     fingerprint: str,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> Package:
     """Every file of the version whose `figures` (with its version number) are given.
 
     `earlier` are the published figures of the same year's earlier months (publish.history), for the
-    history charts; `parameters` must already be free of passwords.
+    history charts; `parameters` must already be free of passwords. `extra_files` are published with the
+    version and listed in the manifest but not attached to the email (the comment sheet for finance staff).
     """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -92,6 +94,7 @@ def build_package(
         "report.pdf": pdf,
         "report.xlsx": workbook,
         "email.eml": email,
+        **(extra_files or {}),
     }
     files[MANIFEST_FILE] = manifest_json(figures, files, parameters=parameters, fingerprint=fingerprint)
     return Package(files=files, seconds=seconds)

@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from publish import formatting
+from publish import formatting, narrative
 from publish.charts import Chart
 from uppfoljning.inputs import STATUS_LABELS
 from uppfoljning.plan import PNL_ROWS, AgeGroup, Plan
@@ -43,6 +43,12 @@ SEVERITY_LABELS: dict[str, str] = {"warning": "Varning", "critical": "Kritisk"}
 
 FILTERS: dict[str, Callable[..., str]] = {
     "mnkr": formatting.mnkr,
+    "mnkr_or_tkr": formatting.mnkr_or_tkr,
+    "money": formatting.money,
+    "magnitude": narrative.magnitude,
+    "result_phrase": narrative.result_phrase,
+    "versus_budget": narrative.versus_budget,
+    "target_percent": formatting.target_percent,
     "percent": formatting.percent,
     "number": formatting.number,
     "month_name": formatting.month_name,
@@ -177,16 +183,37 @@ def table_of_contents(html: str) -> list[TocEntry]:
 def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
     """Everything the templates need: the figures as given plus labels and display-only derivations."""
     sick_leave = figures["indicators"]["sjukfranvaro"]
+    year_closed = bool(figures.get("year_closed", figures["month"] == 12))
+    kind = plan.report_kinds[figures["report_kind"]]
     return {
         "f": figures,
         "plan": plan,
-        "kind": plan.report_kinds[figures["report_kind"]],
+        "kind": kind,
+        "year_closed": year_closed,
         "document_title": document_title(figures),
         "charts": {},
         "ytd_span": (f"{figures['year']}-01", f"{figures['year']}-{figures['month']:02d}"),
         "economy_columns": ECONOMY_COLUMNS,
         "deviation_columns": DEVIATION_COLUMNS,
         "economy_rows": economy_table(figures["economy"]["rows"], plan),
+        "reader_columns": reader_columns(year_closed),
+        "reader_rows": economy_table(figures["economy"]["rows"], plan, reader=True),
+        "adjustments": adjustment_lines(figures["economy"].get("forecast_adjustments", []), plan),
+        "forecast_path": forecast_path(figures["economy"], plan),
+        "adjustment_changes": adjustment_changes(figures["economy"], plan),
+        "budgeted_result_sentence": narrative.budgeted_result_sentence(figures["economy"], figures),
+        "key_figures": narrative.key_figures(figures, plan),
+        "goal_summary_sentence": narrative.goal_summary_sentence(figures.get("goal_summary")),
+        "forecast_path_sentence": (
+            narrative.outcome_vs_forecast_sentence(figures["economy"])
+            if year_closed
+            else narrative.forecast_path_sentence(figures["economy"])
+        ),
+        "deviations": [
+            {**d, "sentence": narrative.deviation_sentence(plan, d, figures)}
+            for d in figures.get("deviations", [])
+        ],
+        "data_quality_sentences": narrative.data_quality_sentences(figures["data_quality"]["checks"], plan),
         "row_labels": row_labels(plan),
         "investment_groups": group_investments(figures["investments"]),
         "goal_tree": group_goals(figures["goals"]),
@@ -196,7 +223,166 @@ def report_context(figures: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
         "sex_labels": SEX_LABELS,
         "age_labels": {g.label: age_group_label(g) for g in plan.definitions.sick_leave.age_groups},
         "has_suppressed_group": has_suppressed_group(sick_leave),
+        "verdict": {
+            key: formatting.verdict_percent(
+                figures["indicators"][key]["value"],
+                figures["indicators"][key]["target"],
+                plan.indicators[key].direction,  # type: ignore[index]
+            )
+            for key in ("personalomsattning", "sjukfranvaro")
+        },
     }
+
+
+# --- the economy as a board member reads it ----------------------------------------------------------------
+READER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("budget_year", "Budget helår"),
+    ("budget_ytd", "Budget hittills"),
+    ("actual_ytd", "Utfall hittills"),
+    ("deviation_ytd", "Avvikelse hittills"),
+    ("forecast_year", "Prognos helår"),
+    ("forecast_deviation", "Avvikelse prognos"),
+)
+# Once the year is closed the accumulated figures are the year's: budget, outcome and their deviation.
+READER_COLUMNS_CLOSED: tuple[tuple[str, str], ...] = (
+    ("budget_year", "Budget helår"),
+    ("actual_ytd", "Utfall helår"),
+    ("deviation_ytd", "Avvikelse"),
+)
+REVENUE_ROWS = frozenset({"intakter", "regionbidrag"})
+
+
+def reader_columns(year_closed: bool) -> tuple[tuple[str, str], ...]:
+    return READER_COLUMNS_CLOSED if year_closed else READER_COLUMNS
+
+
+def _reader_amount(row_id: str, column: str, value: float | None) -> float | None:
+    """Revenues and the allocation as positive amounts (the ledger stores them negative); deviations are
+    already "positive = better than budget" on every row, so they are shown as they are."""
+    if value is None or column in DEVIATION_COLUMNS or row_id not in REVENUE_ROWS:
+        return value
+    return -value
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    """A manual forecast adjustment in words: "Lägre kostnad" and its effect on the year's result."""
+
+    row: str
+    change: str
+    effect: float
+    """Effect on the forecast result, positive = better (−amount in ledger sign)."""
+    comment: str
+
+
+def adjustment_lines(adjustments: Sequence[Mapping[str, Any]], plan: Plan) -> list[AdjustmentLine]:
+    labels = row_labels(plan)
+    lines = []
+    for adjustment in adjustments:
+        amount = float(adjustment["amount_sek"])
+        revenue = plan.report_row(adjustment["row"]).type == "revenue"
+        # Ledger sign: a negative amount is less cost or more revenue.
+        if revenue:
+            word = "Högre intäkt" if amount < 0 else "Lägre intäkt"
+        else:
+            word = "Lägre kostnad" if amount < 0 else "Högre kostnad"
+        lines.append(
+            AdjustmentLine(
+                labels.get(adjustment["row"], adjustment["row"]),
+                f"{word}, {narrative.magnitude(amount)}",
+                -amount,
+                adjustment["comment"],
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One line of the forecast's path: previous forecast, this forecast (or the outcome), and the change
+    as its effect on the result (positive = better), with the part that changed adjustments explain."""
+
+    label: str
+    previous: float | None
+    current: float | None
+    effect: float | None
+    adjustment_effect: float | None
+    css_class: str = ""
+
+
+def forecast_path(economy: Mapping[str, Any], plan: Plan) -> list[PathRow]:
+    """Per row and for the result: the previous report's forecast, this one, and the change (contract §3:
+    forecast_previous, forecast_change). Empty in the year's first report."""
+    if economy.get("previous_period") is None:
+        return []
+    labels = row_labels(plan)
+    rows = economy["rows"]
+    path = []
+    for row_id, css in TABLE_ORDER:
+        row = rows[row_id]
+        change = row.get("forecast_change")
+        adjustment_now, adjustment_before = (
+            row.get("forecast_adjustment"),
+            row.get("forecast_adjustment_previous"),
+        )
+        adjustment_effect = (
+            None
+            if adjustment_now is None or adjustment_before is None
+            else -(adjustment_now - adjustment_before)
+        )
+        path.append(
+            PathRow(
+                labels[row_id],
+                _reader_amount(row_id, "forecast_year", row.get("forecast_previous")),
+                _reader_amount(row_id, "forecast_year", row["forecast_year"]),
+                None if change is None else -change,
+                adjustment_effect,
+                css,
+            )
+        )
+    result_adjustment = sum(
+        p.adjustment_effect or 0.0
+        for p, (r, _) in zip(path, TABLE_ORDER, strict=True)
+        if r != "netto"  # the net cost is the sum of the P&L rows: counted once
+    )
+    path.append(
+        PathRow(
+            RESULT_LABEL,
+            economy.get("forecast_result_previous"),
+            economy["forecast_result"],
+            economy.get("forecast_result_change"),
+            result_adjustment,
+            "resultat",
+        )
+    )
+    return path
+
+
+@dataclass(frozen=True)
+class AdjustmentChange:
+    status: str
+    """"ny" (in force now, not then) or "upphörd" (in force then, not now)."""
+    line: AdjustmentLine
+
+
+def adjustment_changes(economy: Mapping[str, Any], plan: Plan) -> list[AdjustmentChange]:
+    """The bridge between the two forecasts: adjustments added or removed since the previous report,
+    each with its comment. Unchanged adjustments explain nothing and are left out."""
+    before = economy.get("forecast_adjustments_previous")
+    if before is None:
+        return []
+    now = list(economy.get("forecast_adjustments", []))
+
+    def key(a: Mapping[str, Any]) -> tuple[str, float, str]:
+        return (a["row"], float(a["amount_sek"]), a["comment"])
+
+    kept_now, kept_before = {key(a) for a in now}, {key(a) for a in before}
+    added = [a for a in now if key(a) not in kept_before]
+    removed = [a for a in before if key(a) not in kept_now]
+    return [
+        *(AdjustmentChange("ny", line) for line in adjustment_lines(added, plan)),
+        *(AdjustmentChange("upphörd", line) for line in adjustment_lines(removed, plan)),
+    ]
 
 
 def row_labels(plan: Plan) -> dict[str, str]:
@@ -204,22 +390,36 @@ def row_labels(plan: Plan) -> dict[str, str]:
     return {**{row.id: row.name for row in plan.report_rows}, "netto": NETTO_LABEL}
 
 
-def economy_table(rows: Mapping[str, Mapping[str, Any]], plan: Plan) -> list[EconomyRow]:
+TABLE_ORDER: tuple[tuple[str, str], ...] = (
+    *((row_id, "") for row_id in PNL_ROWS),
+    ("netto", "summa"),
+    ("regionbidrag", ""),
+)
+"""The economy rows in report order, with the css class of their table line."""
+
+
+def economy_table(
+    rows: Mapping[str, Mapping[str, Any]], plan: Plan, *, reader: bool = False
+) -> list[EconomyRow]:
     """The economy table in report order, ending with the result that the allocation leaves.
 
     Resultat = −(netto + regionbidrag) for amounts (positive = surplus); for the deviation columns it is
     the sum of the two deviations, since a deviation is already "positive = better than budget".
     A row missing from the figures is left out (and so is the result when it cannot be derived).
+    Ledger sign (the workbook's); with `reader`, revenues and the allocation as positive amounts, as the
+    board report shows them (deviations and the result are the same either way).
     """
     labels = row_labels(plan)
-    order: Sequence[tuple[str, str]] = [
-        *((row_id, "") for row_id in PNL_ROWS),
-        ("netto", "summa"),
-        ("regionbidrag", ""),
-    ]
     table = [
-        EconomyRow(labels[row_id], {col: rows[row_id][col] for col, _ in ECONOMY_COLUMNS}, css)
-        for row_id, css in order
+        EconomyRow(
+            labels[row_id],
+            {
+                col: _reader_amount(row_id, col, rows[row_id].get(col)) if reader else rows[row_id][col]
+                for col, _ in ECONOMY_COLUMNS
+            },
+            css,
+        )
+        for row_id, css in TABLE_ORDER
         if row_id in rows
     ]
     if "netto" in rows and "regionbidrag" in rows:

@@ -22,7 +22,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from publish import formatting
+from publish import formatting, narrative
 from publish.render import (
     ECONOMY_COLUMNS,
     INVESTMENT_CATEGORIES,
@@ -127,8 +127,11 @@ def build_workbook(figures: Mapping[str, Any], plan: Plan, drilldown: Drilldown)
     book = _Book(stream, document_title(figures), figures["organisation"])
     _about(book, figures, plan)
     _summary(book, figures)
+    if plan.report_kinds[figures["report_kind"]].board_report:
+        _deviations(book, figures, plan)
     _economy(book, figures, plan)
     _adjustments(book, figures, plan)
+    _forecast_path(book, figures, plan)
     _investments(book, figures)
     _indicators(book, figures, plan)
     labels = row_labels(plan)
@@ -240,9 +243,13 @@ def _investments(book: _Book, figures: Mapping[str, Any]) -> None:
             Column("Kategori", 22),
             Column("Budget helår", 17, "sek"),
             Column("Utfall ack.", 17, "sek"),
+            Column("varav sedan föregående rapport", 17, "sek"),
             Column("Prognos helår", 17, "sek"),
             Column("Avvikelse", 17, "sek"),
+            Column("Prognos föregående rapport", 17, "sek"),
             Column("Kommentar", 60),
+            Column("Åtgärder", 40),
+            Column("Föreslagen ombudgetering", 17, "sek"),
         ],
         [
             (
@@ -251,12 +258,107 @@ def _investments(book: _Book, figures: Mapping[str, Any]) -> None:
                 INVESTMENT_CATEGORIES.get(i.get("category", ""), i.get("category")),
                 i["budget_year"],
                 i["actual_ytd"],
+                i.get("actual_since_previous"),
                 i["forecast_year"],
                 i["forecast_deviation"],
+                i.get("forecast_previous"),
                 i["comment"],
+                i.get("measures"),
+                i.get("carry_over"),
             )
             for i in figures["investments"]
         ],
+    )
+
+
+def _deviations(book: _Book, figures: Mapping[str, Any], plan: Plan) -> None:
+    """The deviations list with the figures that selected it: amounts in kronor, the drafted sentence."""
+    rows = []
+    for d in figures.get("deviations", []):
+        numbers = d["figures"]
+        indicator = d["type"] == "indicator"
+        rows.append(
+            (
+                d["id"],
+                d["name"],
+                ", ".join(d["reasons"]),
+                narrative.deviation_sentence(plan, d, figures),
+                None
+                if indicator
+                else numbers.get("deviation_ytd", numbers.get("ackumulerad_budgetavvikelse")),
+                None
+                if indicator
+                else numbers.get("forecast_deviation", numbers.get("prognos_budgetavvikelse")),
+                None if indicator else numbers.get("threshold"),
+                numbers.get("value") if indicator else None,
+                numbers.get("target") if indicator else None,
+                d["comment"],
+                d["measures"],
+            )
+        )
+    book.table_sheet(
+        "Avvikelser",
+        [
+            Column("Id", 30),
+            Column("Avvikelse", 26),
+            Column("Vald på", 30),
+            Column("Underlag", 70),
+            Column("Avvikelse hittills", 17, "sek"),
+            Column("Avvikelse helår", 17, "sek"),
+            Column("Väsentlighetsgräns", 17, "sek"),
+            Column("Värde", 10, "percent"),
+            Column("Målvärde", 10, "percent"),
+            Column("Kommentar", 60),
+            Column("Åtgärder", 40),
+        ],
+        rows,
+        intro="Avvikelser över verksamhetsplanens väsentlighetsgränser; belopp i kronor, positivt = bättre än budget.",
+    )
+
+
+def _forecast_path(book: _Book, figures: Mapping[str, Any], plan: Plan) -> None:
+    """figures.json's forecast_previous and forecast_change per row, in the ledger's sign."""
+    economy = figures["economy"]
+    labels = row_labels(plan)
+    rows = [
+        (
+            labels.get(row_id, row_id),
+            row.get("forecast_previous"),
+            row["forecast_year"],
+            row.get("forecast_change"),
+            row.get("forecast_adjustment_previous"),
+            row.get("forecast_adjustment"),
+        )
+        for row_id, row in economy["rows"].items()
+    ]
+    rows.append(
+        (
+            "Resultat (positivt = överskott)",
+            economy.get("forecast_result_previous"),
+            economy["forecast_result"],
+            economy.get("forecast_result_change"),
+            None,
+            None,
+        )
+    )
+    previous = economy.get("previous_period")
+    book.table_sheet(
+        "Prognosens utveckling",
+        [
+            Column("Rad", 30),
+            Column("Prognos föregående rapport", 17, "sek"),
+            Column("Prognos", 17, "sek"),
+            Column("Förändring", 17, "sek"),
+            Column("Justeringar då", 17, "sek"),
+            Column("Justeringar nu", 17, "sek"),
+        ],
+        rows,
+        intro=(
+            f"Jämfört med rapporten för {formatting.month_name(previous)}. Belopp i kronor, bokföringens tecken: "
+            "förändring = prognos − föregående prognos."
+            if previous
+            else "Årets första rapport: ingen föregående prognos att jämföra med."
+        ),
     )
 
 

@@ -188,19 +188,24 @@ def _replace_top_level(period_dir: Path, files: Mapping[str, bytes], stale: set[
     for name in names:
         target = period_dir / name
         if not target.is_file() or target.read_bytes() != files[name]:
-            _replace_file(target, files[name])
+            replace_file(target, files[name])
             written.append(target)
     for name in stale - set(files):
         (period_dir / name).unlink(missing_ok=True)
     return written
 
 
-def _replace_file(target: Path, content: bytes) -> None:
+def replace_file(target: Path, content: bytes, mode: int | None = None) -> None:
+    """Replace `target` with `content` in one rename (a reader sees the old file or the new, never half).
+
+    The file gets `mode`, by default what open() would give it; also used for the inputs file that the
+    comment import rewrites (which keeps its own mode).
+    """
     fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         # mkstemp makes the file private (0600); a published report is as readable as any file written
         # with open() (the versions' copies), e.g. for the web server that serves the folder.
-        os.fchmod(fd, _FILE_MODE)
+        os.fchmod(fd, _FILE_MODE if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()

@@ -81,7 +81,9 @@ def drilldown() -> Drilldown:
     return build_drilldown(actuals_frame(), budget_frame(), COST_CENTERS, ROW_OF_ACCOUNT, year=2025, month=4)
 
 
-def _row(budget_year: float, budget_ytd: float, actual_ytd: float, forecast_year: float) -> dict[str, float]:
+def _row(
+    budget_year: float, budget_ytd: float, actual_ytd: float, forecast_year: float, adjustment: float = 0.0
+) -> dict[str, float | None]:
     return {
         "budget_year": budget_year,
         "budget_ytd": budget_ytd,
@@ -89,6 +91,11 @@ def _row(budget_year: float, budget_ytd: float, actual_ytd: float, forecast_year
         "deviation_ytd": round(budget_ytd - actual_ytd, 2),
         "forecast_year": forecast_year,
         "forecast_deviation": round(budget_year - forecast_year, 2),
+        "forecast_adjustment": adjustment,
+        # The package's figures compare with no earlier report (the forecast path is tested elsewhere).
+        "forecast_previous": None,
+        "forecast_change": None,
+        "forecast_adjustment_previous": None,
     }
 
 
@@ -96,11 +103,11 @@ ECONOMY_ROWS = {
     # actual −14 145 679.88; forecast = actual + (year − ytd) = −14 145 679.88 − 24 000 000
     "intakter": _row(-36_000_000.00, -12_000_000.00, -14_145_679.88, -38_145_679.88),
     # actual 7 800 000.40 + 9 800 000.20; forecast = 17 600 000.60 + 36 000 000 − 1 000 000 (adjustment)
-    "personalkostnader": _row(54_000_000.00, 18_000_000.00, 17_600_000.60, 52_600_000.60),
+    "personalkostnader": _row(54_000_000.00, 18_000_000.00, 17_600_000.60, 52_600_000.60, -1_000_000.00),
     # forecast = 4 200 000.33 + (12 000 000 − 4 000 000)
     "ovriga_driftskostnader": _row(12_000_000.00, 4_000_000.00, 4_200_000.33, 12_200_000.33),
     # the three rows: actual −14 145 679.88 + 17 600 000.60 + 4 200 000.33; forecast likewise
-    "netto": _row(30_000_000.00, 10_000_000.00, 7_654_321.05, 26_654_321.05),
+    "netto": _row(30_000_000.00, 10_000_000.00, 7_654_321.05, 26_654_321.05, -1_000_000.00),
     "regionbidrag": _row(-30_000_000.00, -10_000_000.00, -10_000_000.00, -30_000_000.00),
 }
 # Result = −(netto + regionbidrag): actual −(7 654 321.05 − 10 000 000) = 2 345 678.95 ("2,3 mnkr");
@@ -124,6 +131,11 @@ def figures(kind: str = "ur1", version: int = 1) -> dict[str, Any]:
         "forecast_adjustments": [
             {"row": "personalkostnader", "amount_sek": -1_000_000.0, "comment": "Vakanser tillsätts i höst."}
         ],
+        "previous_period": None,
+        "forecast_result_previous": None,
+        "forecast_result_change": None,
+        "forecast_adjustments_previous": None,
+        "prognos_investeringsbudgetavvikelse": f["economy"]["prognos_investeringsbudgetavvikelse"],
     }
     return f
 

@@ -20,9 +20,12 @@ import sqlalchemy as sa
 from extract import sources
 from extract.hr import extract_hr
 from extract.ledger import extract_ledger
+from publish.comment_sheet import build_comment_sheet
+from tests.test_render import make_figures
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
-from uppfoljning.demo import DemoSummary, generate_demo, write_demo_inputs
+from uppfoljning.comment_import import import_comment_sheet
+from uppfoljning.demo import DemoSummary, fill_demo_comment_sheet, generate_demo, write_demo_inputs
 from uppfoljning.inputs import Inputs, load_inputs
 from uppfoljning.plan import Plan, load_plan
 
@@ -370,6 +373,14 @@ def _pipeline_indicators(demo: Demo, plan: Plan, month: str) -> dict[str, dict[s
         window = rolling_window(report_month, 12)
         hr = extract_hr(hr_engine, report_month, window, window, year_to_date(report_month), plan.definitions)
         ledger = extract_ledger(ledger_engine, report_month, plan.approved_budget_version)
+        previous = plan.previous_report_month(report_month.month)
+        previous_ledger = (
+            None
+            if previous is None
+            else extract_ledger(
+                ledger_engine, Month(report_month.year, previous), plan.approved_budget_version
+            )
+        )
     finally:
         ledger_engine.dispose()
         hr_engine.dispose()
@@ -381,6 +392,7 @@ def _pipeline_indicators(demo: Demo, plan: Plan, month: str) -> dict[str, dict[s
         ledger,
         hr,
         {"status": "passed", "checks_run": 0, "checks": []},
+        previous_ledger=previous_ledger,
         generated_at=dt.datetime(2026, 1, 10),
     )
     return figures["indicators"]
@@ -423,33 +435,48 @@ def demo_inputs(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield path
 
 
-def test_demo_inputs_are_valid_and_leave_one_assessment_missing(demo_inputs: Path, plan: Plan) -> None:
-    inputs = load_inputs(demo_inputs, plan.year)
-    goals = {g.id for g in plan.board_goals()}
-    assert len(goals - set(inputs.goal_assessments["ur1"])) == 1
-    assert set(inputs.goal_assessments["ur2"]) == goals == set(inputs.goal_assessments["arsredovisning"])
-    assert all(a.comment.strip() for kind in inputs.goal_assessments.values() for a in kind.values())
-
-
-def test_demo_inputs_have_a_forecast_adjustment_and_investment_comments(
-    demo_inputs: Path, plan: Plan
-) -> None:
+def test_demo_inputs_hold_the_forecast_adjustment_only(demo_inputs: Path, plan: Plan) -> None:
+    # Assessments and comments reach the inputs through the comment sheets (test below).
     inputs = load_inputs(demo_inputs, plan.year)
     assert inputs.adjustments_for("2025-07") == []
     (adjustment,) = inputs.adjustments_for("2025-12")
     assert (adjustment.row, adjustment.amount_sek) == ("personalkostnader", -3_000_000)
-    assert sorted(inputs.investments) == ["2025-04", "2025-08", "2025-10", "2025-12"]
-    names = [inv.name for inv in plan.investments]
-    missing_in_april = [n for n in names if inputs.investment_for("2025-04", n).comment is None]
-    assert len(missing_in_april) == 1
-    assert all(inputs.investment_for("2025-12", n).comment for n in names)
+    assert inputs.goal_assessments == {} and inputs.investments == {}
 
 
-def test_year_end_investment_forecasts_match_the_demo_ledger(
-    demo: Demo, demo_inputs: Path, plan: Plan
+@pytest.mark.parametrize(("kind", "period"), [("ur1", "2025-04"), ("avvikelserapport", "2025-10")])
+def test_the_demo_fills_in_every_cell_of_a_comment_sheet(
+    plan: Plan, tmp_path: Path, kind: str, period: str
 ) -> None:
-    inputs = load_inputs(demo_inputs, plan.year)
-    gl, projects = demo.tables["gl_entries"], demo.tables["investment_projects"]
-    spent = gl[gl.project.notna()].groupby("project").amount.sum()
-    for project, name in projects[projects.year == 2025][["project", "name"]].itertuples(index=False):
-        assert inputs.investment_for("2025-12", name).forecast_sek == pytest.approx(spent[project], abs=0.01)
+    figures = make_figures(kind, period)
+    figures["deviations"] = [
+        {
+            "id": "ekonomi.ovriga_driftskostnader",
+            "type": "economy_row",
+            "ref": "ovriga_driftskostnader",
+            "name": "Övriga driftskostnader",
+            "reasons": ["deviation_ytd"],
+            "figures": {},
+            "comment": None,
+            "measures": None,
+            "comment_required": True,
+        },
+    ]
+    sheet = tmp_path / "kommentarer.xlsx"
+    sheet.write_bytes(build_comment_sheet(figures, plan, Inputs(year=2025)))
+    assert fill_demo_comment_sheet(sheet, plan) > 0
+    inputs_path = tmp_path / "indata-2025.yaml"
+    import_comment_sheet(sheet, inputs_path, plan, expected_period=period)
+    inputs = load_inputs(inputs_path, 2025)
+    assert inputs.deviation_comment_for(period, "ekonomi.ovriga_driftskostnader").comment
+    assert all(inputs.investment_for(period, i["name"]).comment for i in figures["investments"])
+    if kind == "ur1":
+        assert set(inputs.goal_assessments["ur1"]) == {g.id for g in plan.board_goals()}
+        assert set(inputs.activity_assessments["ur1"]) == {a.id for a in plan.work_environment_activities}
+        assert "ur1" in inputs.basic_mission_assessments
+        assert set(inputs.work_environment_follow_up["ur1"]) == {
+            t.id for t in plan.work_environment_follow_up
+        }
+    # Filling again types nothing: every cell it would fill is already filled.
+    sheet.write_bytes(build_comment_sheet(figures, plan, inputs))
+    assert fill_demo_comment_sheet(sheet, plan) == 0

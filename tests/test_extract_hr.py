@@ -219,11 +219,14 @@ def test_headcount_and_leavers_at_month_ends(engine: sa.Engine) -> None:
     hr = extract(engine)
     # Window May 2024..April 2025: leavers E1 (Mar 31) and E2 (Jan 15) = 2.
     assert hr.leavers == 2
+    # Counted per end reason in the database: E1 egen_begaran, E2 byte_av_tjanst; E4's pension is after
+    # the window, E5 is temporary and E6 ended before the window, so no pension line at all.
+    assert hr.leavers_by_reason == {"egen_begaran": 1, "byte_av_tjanst": 1}
     # Month-ends May 2024..Feb 2025: P1, P2, P3 = 3 each; Mar 31: P1 still employed -> 3; Apr 30: P2, P3 = 2.
     assert hr.headcounts == [3] * 11 + [2]
 
 
 def test_empty_sources_give_empty_groups(engine: sa.Engine) -> None:
     hr = extract(engine)
-    assert hr.headcounts == [0] * 12 and hr.leavers == 0
+    assert hr.headcounts == [0] * 12 and hr.leavers == 0 and hr.leavers_by_reason == {}
     assert groups(hr.sick_rolling) == [] and groups(hr.sick_ytd) == []

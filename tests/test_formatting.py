@@ -4,7 +4,19 @@ from datetime import date, datetime
 
 import pytest
 
-from publish.formatting import count_word, date_sv, mnkr, month_name, month_span, number, percent
+from publish.formatting import (
+    count_word,
+    date_sv,
+    mnkr,
+    mnkr_or_tkr,
+    money,
+    month_name,
+    month_span,
+    number,
+    percent,
+    target_percent,
+    verdict_percent,
+)
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -111,3 +123,62 @@ def test_date_sv(value: date | str | None, expected: str) -> None:
 @pytest.mark.parametrize(("value", "expected"), [(0, "noll"), (10, "tio"), (12, "tolv"), (13, "13")])
 def test_count_word(value: int, expected: str) -> None:
     assert count_word(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "expected"),
+    [
+        # "5,2 %" beside "högst 5,2 %" and "uppnås inte" would contradict: the second decimal carries it.
+        (5.24, 5.2, "lower_is_better", "5,24"),
+        (5.236, 5.2, "lower_is_better", "5,24"),
+        (5.2004, 5.2, "lower_is_better", "5,2004"),  # as many decimals as it takes
+        (5.2, 5.2, "lower_is_better", "5,2"),  # exactly on target: met, one decimal agrees
+        (5.16, 5.2, "lower_is_better", "5,2"),  # met, and "5,2" reads as met: one decimal
+        (5.25, 5.2, "lower_is_better", "5,3"),  # not met, and "5,3" reads as not met
+        (11.04, 11.0, "lower_is_better", "11,04"),
+        (10.96, 11.0, "higher_is_better", "10,96"),  # "11,0" would read as reaching "minst 11,0 %"
+        (11.0, 11.0, "higher_is_better", "11,0"),
+    ],
+)
+def test_verdict_percent_shows_the_precision_that_carries_the_verdict(
+    value: float, target: float, direction: str, expected: str
+) -> None:
+    assert verdict_percent(value, target, direction) == f"{expected}{NBSP}%"
+
+
+def test_verdict_percent_of_nothing_is_a_dash() -> None:
+    assert verdict_percent(None, 5.2, "lower_is_better") == "–"
+
+
+def test_target_percent_keeps_the_plans_precision() -> None:
+    assert target_percent(5.2) == f"5,2{NBSP}%"
+    assert target_percent(11.0) == f"11,0{NBSP}%"
+    assert target_percent(5.25) == f"5,25{NBSP}%"
+
+
+@pytest.mark.parametrize(
+    ("value", "small", "expected"),
+    [
+        (10_000_000.0, False, "10,0"),
+        (869_000.0, False, "0,9"),  # readable in mnkr: stays
+        (40_000.0, False, f"40{NBSP}tkr"),  # would read 0,0
+        (-24_000.0, False, f"{MINUS}24{NBSP}tkr"),
+        (0.0, False, "0,0"),
+        (
+            624_000.0,
+            True,
+            f"624{NBSP}tkr",
+        ),  # a 600 tkr investment: 624 spent must not read 0,6 like its budget
+        (600_000.0, True, f"600{NBSP}tkr"),
+        (1_200_000.0, True, "1,2"),
+        (None, False, "–"),
+    ],
+)
+def test_mnkr_or_tkr(value: float | None, small: bool, expected: str) -> None:
+    assert mnkr_or_tkr(value, small) == expected
+
+
+def test_money_carries_its_unit() -> None:
+    assert money(2_300_000) == f"2,3{NBSP}mnkr"
+    assert money(-624_000) == f"{MINUS}624{NBSP}tkr"
+    assert money(300) == f"300{NBSP}kr"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from expectations import RULES
-from expectations.inputs import GOAL_ASSESSMENT_MISSING, INVESTMENT_COMMENT_MISSING
+from expectations.inputs import (
+    ACTIVITY_ASSESSMENT_MISSING,
+    BASIC_MISSION_ASSESSMENT_MISSING,
+    DEVIATION_COMMENT_MISSING,
+    GOAL_ASSESSMENT_MISSING,
+    INVESTMENT_COMMENT_MISSING,
+    UNKNOWN_ID,
+)
 from extract.sources import hr_tables, ledger_tables, load_mapping
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -16,7 +23,15 @@ def test_readme_lists_every_rule_with_its_severity() -> None:
         line = next((row for row in README.splitlines() if f"`{rule.id}`" in row), None)
         assert line is not None, f"README lacks rule {rule.id}"
         assert f"| {rule.severity} |" in line, f"README gives {rule.id} another severity"
-    for rule_id in (GOAL_ASSESSMENT_MISSING, INVESTMENT_COMMENT_MISSING, "internal.expectation_error"):
+    for rule_id in (
+        GOAL_ASSESSMENT_MISSING,
+        ACTIVITY_ASSESSMENT_MISSING,
+        BASIC_MISSION_ASSESSMENT_MISSING,
+        INVESTMENT_COMMENT_MISSING,
+        DEVIATION_COMMENT_MISSING,
+        UNKNOWN_ID,
+        "internal.expectation_error",
+    ):
         assert f"`{rule_id}`" in README
 
 

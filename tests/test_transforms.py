@@ -15,7 +15,7 @@ from transforms.investments import InvestmentPlanRow, investment_figures
 from transforms.money import ore, ore_from_mnkr, sek
 from transforms.periods import Month, rolling_window, year_to_date
 from transforms.sick_leave import sjukfranvaro
-from transforms.turnover import personalomsattning
+from transforms.turnover import leavers_by_reason_group, personalomsattning
 from uppfoljning.errors import DataError
 from uppfoljning.inputs import Inputs
 from uppfoljning.plan import load_plan
@@ -342,6 +342,7 @@ def test_figures_from_empty_extracts() -> None:
         ledger,
         hr,
         {"status": "passed", "checks_run": 0, "checks": []},
+        previous_ledger=ledger,  # February's report, as empty
         generated_at=dt.datetime(2025, 5, 8, 6, 0),
     )
     economy = figures["economy"]
@@ -369,3 +370,70 @@ def test_figures_from_empty_extracts() -> None:
     )
     assert (sick["value"], sick["value_ytd"], sick["suppressed"], sick["met"]) == (None, None, True, None)
     assert sick["by_sex"] == {"K": None, "M": None}
+
+
+GROUPS = load_plan().definitions.turnover.end_reason_groups  # egen, pension, övriga (3 reasons), internal
+
+
+@pytest.mark.parametrize(
+    ("by_reason", "counts", "left_region", "internal"),
+    [
+        # Every line above ten: all shown; left the region 35 + 15 + 12 = 62, internal 14.
+        (
+            {
+                "egen_begaran": 35,
+                "pension": 15,
+                "uppsagning": 5,
+                "avliden": 1,
+                "ovrigt": 6,
+                "byte_av_tjanst": 14,
+            },
+            [35, 15, 12, 14],
+            62,
+            14,
+        ),
+        # "Övriga" has 1 + 0 + 2 = 3 persons: withheld; alone it could be found from the total (64), so the
+        # smallest shown line (pension, 11) is withheld too. Internal moves stay shown.
+        (
+            {"egen_begaran": 36, "pension": 11, "avliden": 1, "ovrigt": 2, "byte_av_tjanst": 14},
+            [36, None, None, 14],
+            50,
+            14,
+        ),
+        # Internal moves 10 (ten or fewer): withheld with the smallest other line (övriga 11), and the
+        # "left the region" subtotal would give it away by subtraction, so it is withheld as well.
+        (
+            {"egen_begaran": 30, "pension": 12, "ovrigt": 11, "byte_av_tjanst": 10},
+            [30, 12, None, None],
+            None,
+            None,
+        ),
+        # A reason with nobody is about no one: 0 is shown and is not a withheld line.
+        ({"egen_begaran": 30, "pension": 12, "ovrigt": 11}, [30, 12, 11, 0], 53, 0),
+    ],
+)
+def test_leavers_by_end_reason_with_suppression(
+    by_reason: dict[str, int], counts: list[int | None], left_region: int | None, internal: int | None
+) -> None:
+    result = leavers_by_reason_group(by_reason, GROUPS, turnover_suppressed=False, max_suppressed_size=10)
+    assert [g["count"] for g in result["groups"]] == counts
+    assert (result["left_region"], result["internal_moves"]) == (left_region, internal)
+    assert result["any_suppressed"] == (None in counts)
+
+
+def test_no_leaver_breakdown_when_the_turnover_is_withheld() -> None:
+    result = leavers_by_reason_group(
+        {"egen_begaran": 30}, GROUPS, turnover_suppressed=True, max_suppressed_size=10
+    )
+    assert [g["count"] for g in result["groups"]] == [None] * 4
+    assert (result["left_region"], result["internal_moves"]) == (None, None)
+
+
+def test_sick_leave_groups_of_the_calendar_year() -> None:
+    # Year to date: K 30-49 with 12 persons, 1000 h scheduled, 60 sick; M 50- with 11, 500 h, 40 sick.
+    rolling = groups([("K", "30-49", 20, 2000.0, 100.0, 0.0), ("M", "50-", 20, 2000.0, 100.0, 0.0)])
+    ytd = groups([("K", "30-49", 12, 1000.0, 60.0, 0.0), ("M", "50-", 11, 500.0, 40.0, 0.0)])
+    result = sjukfranvaro(rolling, ytd, age_labels=["-29", "30-49", "50-"], max_suppressed_size=10)
+    # K: 60 / 1000 = 6 %; M: 40 / 500 = 8 %; -29: nobody (0 persons, withheld); 30-49 6 %, 50- 8 %.
+    assert result["by_sex_ytd"] == {"K": pytest.approx(6.0), "M": pytest.approx(8.0)}
+    assert result["by_age_ytd"] == {"-29": None, "30-49": pytest.approx(6.0), "50-": pytest.approx(8.0)}

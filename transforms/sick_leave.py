@@ -57,4 +57,9 @@ def sjukfranvaro(
             for label in age_labels
         },
         "persons": total_persons if shown else None,
+        # The statutory annual disclosure is the calendar year: the same groups over the year to date.
+        "by_sex_ytd": {sex: _group_value(ytd[ytd["sex"] == sex], max_suppressed_size) for sex in SEXES},
+        "by_age_ytd": {
+            label: _group_value(ytd[ytd["age_group"] == label], max_suppressed_size) for label in age_labels
+        },
     }

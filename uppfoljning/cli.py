@@ -95,6 +95,19 @@ def _parser() -> argparse.ArgumentParser:
         help="port of the local Prefect server started without PREFECT_API_URL",
     )
 
+    comments = commands.add_parser(
+        "import-kommentarer",
+        help="import a filled-in comment sheet (kommentarer.xlsx) into the inputs file; all or nothing",
+    )
+    comments.add_argument("file", type=Path, help="the filled-in kommentarer.xlsx")
+    comments.add_argument(
+        "--inputs",
+        type=Path,
+        help="the inputs file to update (default: inputs/indata-YYYY.yaml of the sheet's year)",
+    )
+    comments.add_argument("--period", help="refuse the sheet unless it is for this period (YYYY-MM)")
+    comments.add_argument("--plan", type=Path, help="plan file (default: the built-in plan of the year)")
+
     validate = commands.add_parser(
         "validate", help="run every data-quality check for a month and list each finding with its keys"
     )
@@ -156,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             from uppfoljning.serve import serve
 
             return serve(args, settings)
+        if args.command == "import-kommentarer":
+            return _import_comments(args, settings)
         return _run(args, settings, out_dir)
     except KeyboardInterrupt:
         return EXIT_UNEXPECTED
@@ -303,6 +318,32 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         f"seconds by suite {report.seconds_by_suite}"
     )
     return EXIT_BLOCKED if critical else EXIT_OK
+
+
+def _import_comments(args: argparse.Namespace, settings: Settings) -> int:
+    """Finance staff's comment sheet into the inputs file: exit 2 and nothing changed when refused."""
+    from transforms.periods import Month
+    from uppfoljning.comment_import import import_comment_sheet, sheet_period
+    from uppfoljning.plan import load_plan
+
+    period = sheet_period(args.file)
+    if period is None:
+        return _fail(
+            f"{args.file} är inte ett läsbart kommentarsblad (bladet Information med Period saknas); inget ändrades. "
+            f"/ {args.file} is not a readable comment sheet; nothing changed."
+        )
+    try:
+        year = Month.parse(period).year
+        plan = load_plan(args.plan, year=year)
+        inputs = args.inputs or settings.inputs_dir / f"indata-{year}.yaml"
+        result = import_comment_sheet(args.file, inputs, plan, expected_period=args.period)
+    except DataError as exc:
+        return _fail(f"Kommentarerna lästes inte in; inget ändrades. / The comments were not imported: {exc}")
+    print(
+        f"Inläst: {result.entries} rader för {result.period} ({result.kind}) till {result.inputs_path}. "
+        f"/ Imported {result.entries} rows into {result.inputs_path}."
+    )
+    return EXIT_OK
 
 
 def _source_urls(args: argparse.Namespace, settings: Settings) -> tuple[str, str] | None:

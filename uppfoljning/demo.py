@@ -25,11 +25,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import sqlalchemy as sa
 import yaml
 
 from extract import sources
-from uppfoljning.inputs import Inputs
+from publish import comment_sheet as sheet
+from uppfoljning.inputs import STATUS_LABELS, Inputs
 from uppfoljning.plan import MNKR, PNL_ROWS, Plan
 
 Row = dict[str, Any]
@@ -995,7 +997,11 @@ def _gl_rows(vouchers: list[_Voucher]) -> list[Row]:
     return rows
 
 
-# --- The finance staff's inputs file --------------------------------------------------------------------
+# --- The finance staff's inputs: the inputs file and the filled-in comment sheets --------------------------
+# The inputs file holds the controllers' forecast adjustment; everything else a report needs from finance
+# staff (assessments, comments, measures, carry-overs, other deviations) is typed into each board report's
+# comment sheet (publish.comment_sheet) by `fill_demo_comment_sheet` and imported with the import command's
+# code, as finance staff would. Every board report of the demo is then complete.
 # Board goal id -> report kind -> (status, comment). The goal owners' voice: short, about the goal's topic.
 GOAL_ASSESSMENTS: dict[str, dict[str, tuple[str, str]]] = {
     "rs01-kris-och-krig": {
@@ -1200,13 +1206,152 @@ GOAL_ASSESSMENTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
-# The goal whose UR1 assessment is left out, so the report shows a missing assessment.
-GOAL_WITHOUT_UR1_ASSESSMENT = "rs07-paverkansagenda"
-
-# Investment name -> report month -> comment (None = left out on purpose). Forecasts (share of the year's
-# budget) accompany the comments from UR2 on, consistent with the spending the ledger is given.
-INVESTMENT_COMMENTS: dict[str, dict[int, str | None]] = {
+# Work-environment activity id -> report kind -> (status, comment).
+ACTIVITY_ASSESSMENTS: dict[str, dict[str, tuple[str, str]]] = {
+    "chefers-forutsattningar": {
+        "ur1": (
+            "delvis_uppfyllt",
+            "En ny struktur för chefsintroduktionen är framtagen och prövas med de chefer som börjat under våren.",
+        ),
+        "ur2": (
+            "delvis_uppfyllt",
+            "Chefsintroduktionen följer den nya strukturen; en checklista för rekryterande chef har införts.",
+        ),
+        "arsredovisning": (
+            "uppfyllt",
+            "Alla nya chefer under året har fått introduktion enligt den nya strukturen, och uppföljningen visar "
+            "att de upplever introduktionen som tydlig.",
+        ),
+    },
+    "medarbetarnas-forutsattningar": {
+        "ur1": (
+            "delvis_uppfyllt",
+            "Introduktionsprocessen för medarbetare revideras tillsammans med skyddsombuden.",
+        ),
+        "ur2": (
+            "delvis_uppfyllt",
+            "Den reviderade introduktionen används på hälften av avdelningarna; resten börjar efter sommaren.",
+        ),
+        "arsredovisning": (
+            "delvis_uppfyllt",
+            "Introduktionen är införd på alla avdelningar, men uppföljningen av nyanställdas upplevelse "
+            "påbörjas först nästa år.",
+        ),
+    },
+}
+# Report kind -> (status, comment) of the basic mission.
+BASIC_MISSION_ASSESSMENTS: dict[str, tuple[str, str]] = {
+    "ur1": (
+        "delvis_uppfyllt",
+        "En gemensam modell för ledning av regionövergripande processer har tagits fram och prövas i två "
+        "processer.",
+    ),
+    "ur2": (
+        "delvis_uppfyllt",
+        "Processledningsmodellen används i fyra regionövergripande processer; ledningsgruppens arbetsformer "
+        "har setts över.",
+    ),
+    "arsredovisning": (
+        "uppfyllt",
+        "Den nya processledningen används i de prioriterade regionövergripande processerna och har gett "
+        "tydligare ansvar och snabbare beslut.",
+    ),
+}
+# Follow-up tool id -> report kind -> what it showed.
+FOLLOW_UP_NOTES: dict[str, dict[str, str]] = {
+    "egenkontroller": {
+        "ur1": "Egenkontrollerna för våren är genomförda på alla avdelningar; två brister i ergonomi åtgärdas.",
+        "ur2": "Höstens egenkontroller planeras till september.",
+        "arsredovisning": "Båda årets egenkontroller är genomförda; de brister som hittades är åtgärdade.",
+    },
+    "medarbetarundersokning": {
+        "ur1": "Medarbetarundersökningen genomförs i september.",
+        "ur2": "Medarbetarundersökningen genomförs i september.",
+        "arsredovisning": "Svarsfrekvens 84 procent. Hållbart medarbetarengagemang 79 av 100, samma som förra "
+        "året; arbetsbelastning är det område som flest avdelningar valt att arbeta vidare med.",
+    },
+    "intern-kontroll": {
+        "ur1": "Kontrollmomenten för arbetsmiljö i internkontrollplanen följer tidplanen.",
+        "ur2": "Inga avvikelser i internkontrollens arbetsmiljömoment hittills i år.",
+        "arsredovisning": "Internkontrollen visade att introduktion av nyanställda inte dokumenterades "
+        "konsekvent; rutinen har skärpts.",
+    },
+    "arbetsskador-tillbud": {
+        "ur1": "Tre tillbud och en arbetsskada har anmälts; inget allvarligt.",
+        "ur2": "Sju tillbud och två arbetsskador hittills i år, främst belastningsbesvär.",
+        "arsredovisning": "Elva tillbud och tre arbetsskador under året. Analysen pekar på belastning vid "
+        "skärmarbete, som tas upp i skyddskommittén.",
+    },
+}
+# Deviation id (transforms.deviations) -> report month -> (comment, measures). A month without its own
+# text uses the latest earlier one, so that a deviation that persists keeps its explanation.
+DEVIATION_COMMENTS: dict[str, dict[int, tuple[str, str | None]]] = {
+    "resultat": {
+        2: ("Överskottet kommer av lägre personalkostnader än budgeterat; se personalkostnader.", None),
+    },
+    "ekonomi.intakter": {
+        2: (
+            "Statsbidragen för regional utveckling blev högre än budgeterat, och intäkterna från "
+            "IT-tjänster till förvaltningarna ökade med fler användare.",
+            None,
+        ),
+    },
+    "ekonomi.personalkostnader": {
+        2: (
+            "Vakanser inom IT-förvaltningen och Hälso- och sjukvårdsstaben; rekryteringarna tar längre tid än "
+            "planerat.",
+            "Rekryteringarna prioriteras; bemanningskonsulter används där vakanserna påverkar leveranser.",
+        ),
+        12: (
+            "Vakanserna inom IT-förvaltningen och Hälso- och sjukvårdsstaben kvarstod under hösten.",
+            None,
+        ),
+    },
+    "ekonomi.ovriga_driftskostnader": {
+        2: (
+            "Konsulter har ersatt vakanta tjänster, och licenskostnaderna för IT-tjänster har ökat mer än "
+            "budgeterat.",
+            "Licenserna gås igenom inför förnyelsen i januari; konsultinsatser beslutas av avdelningschef.",
+        ),
+    },
+    "indikator.personalomsattning": {
+        2: (
+            "Flera pensionsavgångar och byten av tjänst till andra förvaltningar inom regionen.",
+            "Exitsamtal med alla som slutar; resultatet följs upp i samverkansgruppen.",
+        ),
+    },
+    "indikator.sjukfranvaro": {
+        2: (
+            "Den långa sjukfrånvaron har ökat något, främst inom IT-förvaltningen.",
+            "Tidiga rehabiliteringsinsatser tillsammans med företagshälsovården.",
+        ),
+    },
+}
+GENERIC_DEVIATION_COMMENT = "Avvikelsen följs upp av ansvarig avdelning."
+# Report month -> other deviations: (title, description, measures).
+OTHER_DEVIATIONS: dict[int, list[tuple[str, str, str | None]]] = {
+    2: [
+        (
+            "Krisledning under stormen i januari",
+            "Regionens krisledning var aktiverad i nio dagar under stormen i januari. Arbetet tog resurser från "
+            "avdelningen Säkerhet och beredskap, och två planerade övningar har flyttats till hösten.",
+            "Övningarna genomförs i oktober.",
+        )
+    ],
+    10: [
+        (
+            "Försenat byte av ärendehanteringssystem",
+            "Leverantören av det nya ärendehanteringssystemet har flyttat leveransen till mars 2026. "
+            "Det gamla systemet används under tiden, med förlängt avtal.",
+            "Avtalet om det gamla systemet är förlängt till juni 2026.",
+        )
+    ],
+}
+# Investment name -> report month -> comment. Forecasts (share of the year's budget) accompany the comments
+# from UR2 on, consistent with the spending the ledger is given.
+INVESTMENT_COMMENTS: dict[str, dict[int, str]] = {
     "Bredbandsutbyggnad": {
+        2: "Upphandlingen av årets två första etapper pågår; utgifterna kommer från våren.",
         4: "Utbyggnaden har kommit igång långsamt: två av fem etapper är upphandlade och arbetet startar i maj.",
         8: "Entreprenören är försenad och årets utbyggnad bedöms inte nå budgeterad nivå. Resterande medel "
         "behöver föras över till 2026.",
@@ -1215,6 +1360,7 @@ INVESTMENT_COMMENTS: dict[str, dict[int, str | None]] = {
         "över till 2026.",
     },
     "FVIS": {
+        2: "Förberedelserna följer tidplanen; de största utgifterna kommer under hösten.",
         4: "Förberedelserna för det nya vårdinformationsstödet följer tidplanen. Utgifterna kommer främst under "
         "hösten.",
         8: "Leverantörens förskjutna tidplan gör att delar av konfigurationsarbetet flyttas till nästa år.",
@@ -1222,74 +1368,38 @@ INVESTMENT_COMMENTS: dict[str, dict[int, str | None]] = {
         12: "Delar av konfigurationsarbetet har flyttats till 2026 efter leverantörens förskjutna tidplan.",
     },
     "Möbler och utrustning, övrigt": {
-        4: None,
+        2: "Inköpen av möbler sker främst under våren och hösten.",
+        4: "Ommöbleringen av kontorsplatserna i Halmstad har påbörjats.",
         8: "Ommöbleringen av kontorsplatserna i Halmstad följer plan.",
         10: "Något högre priser än beräknat på kontorsmöbler kan ge en mindre överskridelse.",
         12: "Budgeten överskreds marginellt på grund av prisökningar på kontorsmöbler.",
     },
     "IT-utrustning": {
+        2: "Utbytet av datorer och nätverksutrustning enligt livscykelplanen har startat.",
         4: "Utbytet av datorer och nätverksutrustning enligt livscykelplanen pågår.",
         8: "Leveranstiderna för nätverksutrustning är långa och en del av utbytet skjuts till början av 2026.",
         10: "Utbytet av klientdatorer är i stort sett klart; nätverksutrustningen levereras under november.",
         12: "Utbytet av klientdatorer är genomfört. En del av nätverksutrustningen levereras först 2026.",
     },
 }
-INVESTMENT_COMMENT_MONTHS = (4, 8, 10, 12)
 INVESTMENT_FORECAST_FROM_MONTH = 8  # UR2
+# Investments whose unspent budget is proposed for carry-over to next year (ombudgetering) in December.
+CARRY_OVER = ("Bredbandsutbyggnad", "FVIS", "IT-utrustning")
 FORECAST_ADJUSTMENT_MONTH = 8
 FORECAST_ADJUSTMENT_SEK = -3_000_000.0
 
 
-def _amount(sek: float) -> str:
-    """Mnkr with one decimal comma, rounded half up (11,85 -> 11,9); small amounts in tkr so they differ."""
-    if sek < MNKR:
-        return f"{int(sek / 1000 + 0.5)} tkr"
-    tenths = int(sek / (MNKR / 10) + 0.5)
-    return f"{tenths // 10},{tenths % 10} mnkr"
-
-
-def _investment_inputs(plan: Plan) -> dict[str, dict[str, dict[str, Any]]]:
-    """Comments per report and investment; from UR2 on with a forecast that matches the demo ledger."""
-    by_period: dict[str, dict[str, dict[str, Any]]] = {}
-    for month in INVESTMENT_COMMENT_MONTHS:
-        for investment in plan.investments:
-            comments = INVESTMENT_COMMENTS.get(investment.name)
-            comment = comments.get(month) if comments else "Utfallet följer i stort sett investeringsplanen."
-            if comment is None:
-                continue  # left out on purpose: the report flags the missing analysis
-            entry: dict[str, Any] = {"comment": comment}
-            if month >= INVESTMENT_FORECAST_FROM_MONTH:
-                budget = investment.budget_mnkr.get(plan.year, 0.0) * MNKR
-                spent = round(
-                    budget * INVESTMENT_BOOKING.get(investment.name, DEFAULT_INVESTMENT_BOOKING)[2], 2
-                )
-                entry["forecast_sek"] = spent if month == 12 else round(spent, -4)
-                if month == 12:
-                    entry["comment"] = f"Utfall {_amount(spent)} av {_amount(budget)}. {comment}"
-            by_period.setdefault(f"{plan.year}-{month:02d}", {})[investment.name] = entry
-    return by_period
+def _latest(texts: dict[int, Any], month: int) -> Any:
+    """The entry of the latest month up to `month`, or None."""
+    earlier = [m for m in texts if m <= month]
+    return texts[max(earlier)] if earlier else None
 
 
 def write_demo_inputs(path: Path, plan: Plan) -> None:
-    """Write a demo inputs file (uppfoljning.inputs.Inputs) that fits the demo data of `plan`."""
-    goals = plan.board_goals()
-    missing = (
-        GOAL_WITHOUT_UR1_ASSESSMENT
-        if any(g.id == GOAL_WITHOUT_UR1_ASSESSMENT for g in goals)
-        else goals[-1].id
-    )
-    assessments: dict[str, dict[str, dict[str, str]]] = {}
-    for kind in ("ur1", "ur2", "arsredovisning"):
-        for goal in goals:
-            if kind == "ur1" and goal.id == missing:
-                continue
-            status, comment = GOAL_ASSESSMENTS.get(goal.id, {}).get(
-                kind, ("delvis_uppfyllt", f"Arbetet med målet ”{goal.name}” pågår enligt plan.")
-            )
-            assessments.setdefault(kind, {})[goal.id] = {"status": status, "comment": comment}
+    """Write the demo's inputs file (uppfoljning.inputs.Inputs): the year and the controllers' forecast
+    adjustment. Assessments and comments reach it through the comment sheets (fill_demo_comment_sheet)."""
     data = {
         "year": plan.year,
-        "goal_assessments": assessments,
         "forecast_adjustments": {
             f"{plan.year}-{FORECAST_ADJUSTMENT_MONTH:02d}": [
                 {
@@ -1300,7 +1410,6 @@ def write_demo_inputs(path: Path, plan: Plan) -> None:
                 }
             ]
         },
-        "investments": _investment_inputs(plan),
     }
     Inputs.model_validate(data)  # fail here, not in the pipeline, if the schema moved
     path = Path(path)
@@ -1339,3 +1448,76 @@ def write_demo_recipients(path: Path) -> None:
         + yaml.safe_dump(DEMO_RECIPIENTS, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
+
+
+def fill_demo_comment_sheet(path: Path, plan: Plan) -> int:
+    """Type the demo's assessments, comments, measures, forecasts and carry-overs into a comment sheet
+    written by a run (publish.comment_sheet), as finance staff would; cells already filled are kept.
+
+    Returns the number of cells typed into. The sheet is then imported with the import command's code.
+    """
+    workbook = openpyxl.load_workbook(path)
+    info = {row[0]: row[1] for row in workbook[sheet.INFO_SHEET].iter_rows(values_only=True) if row[0]}
+    period, kind = str(info[sheet.INFO_PERIOD]), str(info[sheet.INFO_KIND])
+    month = int(period[5:])
+    typed = 0
+
+    def put(cells: Any, column: int, value: Any) -> None:
+        nonlocal typed
+        if value is not None and cells[column - 1].value in (None, ""):
+            cells[column - 1].value = value
+            typed += 1
+
+    if sheet.ASSESSMENT_SHEET in workbook.sheetnames:
+        for cells in workbook[sheet.ASSESSMENT_SHEET].iter_rows(min_row=2):
+            row_type, item_id, name = cells[0].value, cells[1].value, cells[3].value
+            if row_type == sheet.TOOL:
+                put(cells, 6, FOLLOW_UP_NOTES.get(item_id, {}).get(kind))
+                continue
+            entered: tuple[str, str] | None
+            if row_type == sheet.GOAL:
+                entered = GOAL_ASSESSMENTS.get(item_id, {}).get(
+                    kind, ("delvis_uppfyllt", f"Arbetet med målet ”{name}” pågår enligt plan.")
+                )
+            elif row_type == sheet.ACTIVITY:
+                entered = ACTIVITY_ASSESSMENTS.get(item_id, {}).get(kind)
+            else:
+                entered = BASIC_MISSION_ASSESSMENTS.get(kind)
+            if entered:
+                put(cells, 5, STATUS_LABELS[entered[0]])
+                put(cells, 6, entered[1])
+    for cells in workbook[sheet.DEVIATION_SHEET].iter_rows(min_row=2):
+        comment, measures = _latest(DEVIATION_COMMENTS.get(cells[0].value, {}), month) or (
+            GENERIC_DEVIATION_COMMENT,
+            None,
+        )
+        put(cells, 9, comment)
+        put(cells, 10, measures)
+    for cells in workbook[sheet.INVESTMENT_SHEET].iter_rows(min_row=2):
+        name = cells[0].value
+        comment = _latest(INVESTMENT_COMMENTS.get(name, {}), month) or "Utfallet följer i stort sett planen."
+        budget, spent = float(cells[2].value or 0), float(cells[3].value or 0)
+        if month == 12:
+            comment = f"Utfall {_amount(spent)} av {_amount(budget)}. {comment}"
+            if name in CARRY_OVER and budget > spent:
+                put(cells, 10, round(budget - spent, 2))
+        elif month >= INVESTMENT_FORECAST_FROM_MONTH:
+            share = INVESTMENT_BOOKING.get(name, DEFAULT_INVESTMENT_BOOKING)[2]
+            put(cells, 8, round(budget * share, -4))
+        put(cells, 7, comment)
+    others = workbook[sheet.OTHER_SHEET]
+    for index, (title, description, measures) in enumerate(OTHER_DEVIATIONS.get(month, []), start=2):
+        cells = others[index]
+        put(cells, 2, title)
+        put(cells, 3, description)
+        put(cells, 4, measures)
+    workbook.save(path)
+    return typed
+
+
+def _amount(sek: float) -> str:
+    """Mnkr with one decimal comma, rounded half up (11,85 -> 11,9); small amounts in tkr so they differ."""
+    if sek < MNKR:
+        return f"{int(sek / 1000 + 0.5)} tkr"
+    tenths = int(sek / (MNKR / 10) + 0.5)
+    return f"{tenths // 10},{tenths % 10} mnkr"

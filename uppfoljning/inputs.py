@@ -1,8 +1,9 @@
-"""Inputs that are not in the source systems: goal assessments, forecast adjustments, investment comments.
+"""Inputs that are not in the source systems: assessments, comments, measures, forecast adjustments.
 
-Finance staff keep them in one YAML file a year (see README, "Inputs"). Missing entries are not errors:
-a missing assessment or comment is shown as a deviation in the report. A forecast adjustment without a
-comment is an error, because the forecast sent to the board must be explainable (domain §5).
+Finance staff keep them in one YAML file a year (see README, "Inputs"), written by hand or by the import of
+the comment sheet (uppfoljning.comment_import). Missing entries are not errors: a missing assessment or
+comment is shown as a deviation in the report. A forecast adjustment without a comment is an error, because
+the forecast sent to the board must be explainable (domain §5).
 """
 
 from __future__ import annotations
@@ -51,20 +52,55 @@ class ForecastAdjustment(_Strict):
 class InvestmentInput(_Strict):
     comment: str | None = None
     forecast_sek: float | None = None
+    measures: str | None = None
+    """Åtgärder, when the investment is among the deviations."""
+    carry_over_sek: float | None = None
+    """Proposed carry-over of unspent budget to next year (ombudgetering), in the annual report."""
 
-    _two_decimals = field_validator("forecast_sek")(_whole_ore)
+    _two_decimals = field_validator("forecast_sek", "carry_over_sek")(_whole_ore)
+
+
+class DeviationComment(_Strict):
+    """The controller's explanation of a material deviation, and the measures (åtgärder) taken."""
+
+    comment: str | None = None
+    measures: str | None = None
+
+
+class OtherDeviation(_Strict):
+    """The plan's "annan eventuell avvikelse" (avvikelserapport): anything the figures do not show."""
+
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    measures: str | None = None
+
+
+class FollowUpNote(_Strict):
+    """What the work-environment follow-up by one of the plan's tools showed, for one report."""
+
+    comment: str = Field(min_length=1)
 
 
 class Inputs(_Strict):
     year: int
     # report kind (ur1, ur2, arsredovisning) -> board goal id -> assessment
     goal_assessments: dict[str, dict[str, Assessment]] = {}
+    # report kind -> work-environment activity id (plan) -> assessment
+    activity_assessments: dict[str, dict[str, Assessment]] = {}
+    # report kind -> assessment of the basic mission (grunduppdrag)
+    basic_mission_assessments: dict[str, Assessment] = {}
+    # report kind -> follow-up tool id (plan's work_environment_follow_up) -> what it showed
+    work_environment_follow_up: dict[str, dict[str, FollowUpNote]] = {}
     # period "YYYY-MM" -> adjustments valid from that report on (the latest period <= M applies)
     forecast_adjustments: dict[str, list[ForecastAdjustment]] = {}
-    # period "YYYY-MM" -> investment name (as in the plan) -> comment / forecast
+    # period "YYYY-MM" -> investment name (as in the plan) -> comment / forecast / measures / carry-over
     investments: dict[str, dict[str, InvestmentInput]] = {}
+    # period "YYYY-MM" -> deviation id (transforms.deviations) -> comment and measures
+    deviation_comments: dict[str, dict[str, DeviationComment]] = {}
+    # period "YYYY-MM" -> other deviations of that report
+    other_deviations: dict[str, list[OtherDeviation]] = {}
 
-    @field_validator("forecast_adjustments", "investments")
+    @field_validator("forecast_adjustments", "investments", "deviation_comments", "other_deviations")
     @classmethod
     def _periods(cls, value: dict[str, object]) -> dict[str, object]:
         for key in value:
@@ -80,6 +116,10 @@ class Inputs(_Strict):
     def investment_for(self, period: str, name: str) -> InvestmentInput:
         """The investment comment and forecast of exactly this period (comments are per report)."""
         return self.investments.get(period, {}).get(name, InvestmentInput())
+
+    def deviation_comment_for(self, period: str, deviation_id: str) -> DeviationComment:
+        """The comment and measures on one deviation of exactly this period's report."""
+        return self.deviation_comments.get(period, {}).get(deviation_id, DeviationComment())
 
 
 def load_inputs(path: Path | None, year: int) -> Inputs:

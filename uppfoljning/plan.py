@@ -29,6 +29,9 @@ class _Strict(BaseModel):
 class BoardGoal(_Strict):
     id: str
     name: str
+    commitments: list[str] = []
+    """The goal's commitments (åtaganden), word for word from the plan: every sentence of the goal text
+    that says what the board or the work shall or will do."""
 
 
 class CouncilGoal(_Strict):
@@ -43,6 +46,7 @@ class FocusArea(_Strict):
 
 
 class BasicMission(_Strict):
+    id: str = "grunduppdrag"
     name: str
     text: str
 
@@ -50,10 +54,47 @@ class BasicMission(_Strict):
 class Activity(_Strict):
     id: str
     name: str
+    desired_effect: str | None = None
+    """The plan's "Önskade effekter" of a work-environment activity, word for word."""
+
+
+class FollowUpTool(_Strict):
+    """A way the work-environment plan is followed up (egenkontroller, medarbetarundersökning, ...)."""
+
+    id: str
+    name: str
+
+
+class EconomyIndicator(_Strict):
+    """A row of the plan's Tabell 3 (economy indicators): the figures key it shows and the plan's wording."""
+
+    id: Literal[
+        "periodresultat",
+        "ackumulerad_budgetavvikelse",
+        "prognos_budgetavvikelse",
+        "prognos_investeringsbudgetavvikelse",
+    ]
+    name: str
+    description: str | None = None
+
+
+class Materiality(_Strict):
+    """When a deviation is listed (and must be explained) in a board report."""
+
+    economy_share_of_net_budget_percent: float = Field(gt=0)
+    """An economy row or the result is material when its accumulated or forecast deviation is at least
+    this share of the year's net budget (0.5 % of 820 mnkr = 4.1 mnkr)."""
+    investment_share_of_budget_percent: float = Field(gt=0)
+    """An investment is material when its forecast deviation is at least this share of its budget, or at
+    least the economy threshold."""
+    indicator_missing_target: bool = True
+    """An indicator is material when it misses its target."""
 
 
 class Indicator(_Strict):
     name: str
+    sentence_name: str
+    """The indicator as the subject of a Swedish sentence ("Sjukfrånvaron")."""
     target: float
     direction: Literal["lower_is_better", "higher_is_better"]
     description: str
@@ -74,6 +115,10 @@ class ReportRow(_Strict):
     id: str
     name: str
     accounts: list[tuple[int, int]]
+    type: Literal["revenue", "cost"]
+    """How a reader names the row's deviations: more revenue is better, more cost is worse."""
+    sentence_name: str
+    """The row as the subject of a Swedish sentence ("Personalkostnaderna", "Regionbidraget")."""
 
 
 class ReportKindSpec(_Strict):
@@ -84,10 +129,28 @@ class ReportKindSpec(_Strict):
     audience: str
 
 
+class EndReasonGroup(_Strict):
+    """A line of the turnover breakdown: the end reasons it counts, and whether the person stays."""
+
+    label: str
+    reasons: list[str]
+    internal: bool = False
+    """True for moves within the region (byte av tjänst): the person did not leave the region."""
+
+
 class TurnoverDefinition(_Strict):
     window_months: int = Field(ge=1, le=24)
     employment_types: list[str]
     end_reasons: list[str]
+    end_reason_groups: list[EndReasonGroup] = []
+
+    @model_validator(mode="after")
+    def _groups_partition_reasons(self) -> TurnoverDefinition:
+        if self.end_reason_groups:
+            grouped = [r for g in self.end_reason_groups for r in g.reasons]
+            if sorted(grouped) != sorted(self.end_reasons):
+                raise ValueError("end_reason_groups must list every end reason of end_reasons exactly once")
+        return self
 
 
 class AgeGroup(_Strict):
@@ -115,7 +178,10 @@ class Plan(_Strict):
     focus_areas: list[FocusArea]
     basic_mission: BasicMission
     work_environment_activities: list[Activity]
+    work_environment_follow_up: list[FollowUpTool] = []
     indicators: dict[Literal["personalomsattning", "sjukfranvaro"], Indicator]
+    economy_indicators: list[EconomyIndicator] = []
+    materiality: Materiality
     operating_budget_mnkr: dict[str, float]
     investments: list[Investment]
     report_rows: list[ReportRow]
@@ -150,6 +216,15 @@ class Plan(_Strict):
 
     def report_kind(self, month: int) -> ReportKind:
         return self.calendar.get(month, self.default_report_kind)
+
+    def previous_report_month(self, month: int) -> int | None:
+        """The month of the previous report of the same year (contract §3, forecast_previous): the latest
+        earlier month whose kind is not a månadsrapport; None for the year's first report."""
+        earlier = [m for m in range(1, month) if self.report_kind(m) != "manadsrapport"]
+        return earlier[-1] if earlier else None
+
+    def report_row(self, row_id: str) -> ReportRow:
+        return next(r for r in self.report_rows if r.id == row_id)
 
     def row_for_account(self, account: str) -> str | None:
         """The report row of a P&L account, 'balance' for a balance-sheet account, None when unmapped."""
