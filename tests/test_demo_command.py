@@ -170,19 +170,21 @@ def test_demo_shows_what_would_go_out_in_the_outbox(
     demo_run: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
     """The demo's lists (uppfoljning.demo.DEMO_RECIPIENTS): two addresses for the deviation reports and the
-    annual basis, three for UR1 and UR2, none for the monthly reports; one .eml per recipient and report."""
+    annual basis, three for UR1 and UR2, none for the monthly reports; one .eml per recipient and report.
+    Only a board report's final version goes out: version 2, after the demo imported its comment sheet
+    (version 1 lacked the comments and is not sent, so no "Rättelse:" either)."""
     out, _ = demo_run
     names = sorted(path.name for path in (out / "outbox").glob("*.eml"))
     expected_counts = {"2025-02": 2, "2025-04": 3, "2025-08": 3, "2025-10": 2, "2025-12": 2}
     assert len(names) == sum(expected_counts.values()) == 12
     for period, count in expected_counts.items():
-        assert len([n for n in names if n.startswith(f"{period}-v1-")]) == count, period
-    assert "2025-04-v1-ledamot@regionhalland.example.eml" in names
+        assert len([n for n in names if n.startswith(f"{period}-v2-")]) == count, period
+    assert "2025-04-v2-ledamot@regionhalland.example.eml" in names
     from email import policy
     from email.parser import BytesParser
 
     message = BytesParser(policy=policy.default).parsebytes(
-        (out / "outbox" / "2025-04-v1-ledamot@regionhalland.example.eml").read_bytes()
+        (out / "outbox" / "2025-04-v2-ledamot@regionhalland.example.eml").read_bytes()
     )
     assert message["To"] == "ledamot@regionhalland.example"
     assert message["Subject"] == "Uppföljningsrapport 1 – april 2025"

@@ -130,11 +130,10 @@ def test_first_send_an_identical_rerun_and_a_correction_to_old_and_new_recipient
         assert f'src="cid:{str(image["Content-ID"]).strip("<>")}"' in html
     files = _attachments(first)
     assert sorted(files) == ["Uppföljningsrapport 1 2025-04.pdf", "Uppföljningsrapport 1 2025-04.xlsx"]
-    pdf_text = "\n".join(
-        page.extract_text()
-        for page in PdfReader(io.BytesIO(files["Uppföljningsrapport 1 2025-04.pdf"])).pages
-    )
-    assert "1,5 mnkr" in pdf_text  # periodresultat 1 499 999.75 (test_end_to_end.APRIL_ECONOMY)
+    pdf = PdfReader(io.BytesIO(files["Uppföljningsrapport 1 2025-04.pdf"]))
+    # Words as a reader sees them: the report keeps a number and its unit together with a no-break space.
+    pdf_text = " ".join("\n".join(page.extract_text() for page in pdf.pages).replace("\u00a0", " ").split())
+    assert "överskott på 1,5 mnkr" in pdf_text  # periodresultat 1 499 999.75 (test_end_to_end.APRIL_ECONOMY)
     book = openpyxl.load_workbook(io.BytesIO(files["Uppföljningsrapport 1 2025-04.xlsx"]))
     assert "Driftredovisning" in book.sheetnames
     assert "Rättelse" not in html
