@@ -2,7 +2,7 @@
 
 The figures' economy rows are worked out by hand from the frames below (arithmetic in the comments), so the
 workbook's drill-down can be checked to add up to the report rows. Everything else comes from the hand-made
-figures of tests/test_render.py.
+figures of tests/publish/test_render.py.
 
 Cost centres: 100 Ekonomi (top), 110 Redovisning (under 100), 200 HR (top).
 Budget B2025, the same every month of 2025 (kronor):
@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from tests.test_render import make_figures
+from tests.publish.test_render import make_figures
 from transforms.drilldown import Drilldown, build_drilldown
 
 ROW_OF_ACCOUNT = {

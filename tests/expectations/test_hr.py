@@ -1,5 +1,5 @@
 """The HR rules of the data-quality gate: each breaker breaks exactly one rule on the tiny clean source of
-tests/test_expectations.py, and the finding names the rule, the table and the key.
+tests/expectations/test_suites.py, and the finding names the rule, the table and the key.
 
 The report under test is March 2025: HR periods 202404..202503. The clean source has P1 (E1, tillsvidare
 since 2020, 160/150 h in 202501/202502, spell S1 of 24 h in 202501) and P2 (E2, visstid 2024-06-01 to
@@ -20,8 +20,8 @@ from expectations import Finding, ValidationReport
 from expectations import hr as hr_suite
 from expectations.hr import HR_RULES
 from extract.sources import HR_TABLES, employments, scheduled_hours, sick_leave
+from tests.expectations.test_suites import BREAKS, PLAN, Breaker, build_source, insert, update, validate
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
-from tests.test_expectations import BREAKS, PLAN, Breaker, build_source, insert, update, validate
 from transforms.periods import Month
 
 D = dt.date

@@ -427,9 +427,9 @@ def test_each_rule_blocks_with_the_key(
 
 
 def test_every_rule_has_a_breaking_test() -> None:
-    # The ledger rules not broken here are broken in tests/test_expectations_ledger.py, which also checks
+    # The ledger rules not broken here are broken in tests/expectations/test_ledger.py, which also checks
     # that every ledger check is covered by one of the two files; likewise the HR rules, in
-    # tests/test_expectations_hr.py.
+    # tests/expectations/test_hr.py.
     elsewhere = {r.id for r in RULES} - {r for r, _, _, _, _ in BREAKS}
     assert {(r.id, c.table) for r in RULES for c in r.checks if r.id not in elsewhere} == {
         (r, t) for r, t, _, _, _ in BREAKS

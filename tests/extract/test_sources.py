@@ -5,7 +5,7 @@ The small office (tests/fixtures/small_office.py) is written, its tables are ren
 (raw_<name>), and views with a Swedish warehouse's names are created over them: mixed case, spaces, dots,
 parentheses and å/ä/ö, and on PostgreSQL schemas, one of them per table. No table or column of the contract's
 names is left, so a run that ignored the mapping could not pass. The expected figures are the hand-computed
-April of tests/test_end_to_end.py.
+April of tests/flows/test_monthly.py.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import yaml
 from expectations import ValidationReport, validate_sources
 from extract.sources import CONTRACT, load_mapping
 from tests.fixtures.small_office import write_small_office
+from tests.flows.test_monthly import INPUTS, assert_april
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
-from tests.test_end_to_end import INPUTS, assert_april
 from uppfoljning.cli import main
 from uppfoljning.plan import load_plan
 

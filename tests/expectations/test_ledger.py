@@ -1,6 +1,6 @@
 """The ledger rules of the data-quality gate (issue 3): each broken alone on the tiny clean source.
 
-The clean source and the breakers come from tests/test_expectations.py; the report under test is March 2025
+The clean source and the breakers come from tests/expectations/test_suites.py; the report under test is March 2025
 (ledger periods 202501..202503). Critical rules block (`report.passed` is False); warnings are reported
 and publication goes on.
 """
@@ -18,8 +18,7 @@ from expectations import RULES, Finding, ValidationReport, validate_sources
 from expectations import ledger as ledger_suite
 from expectations.thresholds import Thresholds, default_thresholds, load_thresholds
 from extract.sources import budget_entries, gl_entries, investment_projects
-from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
-from tests.test_expectations import (
+from tests.expectations.test_suites import (
     BREAKS,
     MONTH,
     PLAN,
@@ -32,6 +31,7 @@ from tests.test_expectations import (
     insert,
     update,
 )
+from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
 from uppfoljning.errors import DataError
 
 BUDGET_B2025 = budget_entries.c.budget_version == "B2025"

@@ -1,7 +1,7 @@
 """Sending through a real SMTP server on loopback (aiosmtpd), the way `uppfoljning run --send` does it.
 
 The small office (tests/fixtures/small_office.py) publishes April 2025 (UR1); its figures are worked out
-by hand in tests/test_end_to_end.py (APRIL_ECONOMY). What the server received is parsed back: subject,
+by hand in tests/flows/test_monthly.py (APRIL_ECONOMY). What the server received is parsed back: subject,
 recipients, the CID images, the PDF and the workbook (opened with pypdf and openpyxl).
 """
 
@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from delivery.ledger import open_ledger
 from tests.fixtures.small_office import write_small_office
+from tests.flows.test_monthly import INPUTS
 from tests.smtp import Server, smtp_env, smtp_server
-from tests.test_end_to_end import INPUTS
 from uppfoljning.cli import main
 
 MINUS = "\u2212"

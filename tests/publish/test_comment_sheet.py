@@ -19,7 +19,7 @@ from publish.comment_sheet import (
     build_comment_sheet,
 )
 from tests.fixtures.small_office import write_small_office
-from tests.test_render import make_figures
+from tests.publish.test_render import make_figures
 from uppfoljning.cli import main
 from uppfoljning.comment_import import ImportRefused, import_comment_sheet
 from uppfoljning.inputs import Inputs, load_inputs
@@ -317,7 +317,7 @@ def test_the_round_trip_through_a_real_run_shows_typed_markup_escaped(tmp_path: 
     assert main([*argv, "--inputs", str(inputs)]) == 0
     sheet = out / "2025-04" / "kommentarer.xlsx"
     workbook = openpyxl.load_workbook(sheet)
-    # The small office's turnover misses its target in April (tests/test_end_to_end.py): a deviation row.
+    # The small office's turnover misses its target in April (tests/flows/test_monthly.py): a deviation row.
     row = find_row(workbook, DEVIATION_SHEET, "indikator.personalomsattning")
     fill(
         sheet,

@@ -12,8 +12,8 @@ import pytest
 from expectations import validate_sources
 from expectations.thresholds import default_thresholds, load_thresholds
 from extract.sources import scheduled_hours
+from tests.expectations.test_suites import PLAN, YEAR, build_source, insert
 from tests.fixtures.small_office import write_small_office
-from tests.test_expectations import PLAN, YEAR, build_source, insert
 from uppfoljning.cli import main
 from uppfoljning.errors import DataError
 

@@ -22,11 +22,11 @@ import sqlalchemy as sa
 import yaml
 
 from delivery.ledger import open_ledger
+from tests.delivery.test_sending import CHAIR, ECONOMY, write_recipients
 from tests.fixtures.small_office import write_small_office
+from tests.flows.test_monthly import INPUTS
 from tests.pg import pg_url_factory  # noqa: F401  (a fixture: used as a test parameter)
 from tests.smtp import smtp_env, smtp_server
-from tests.test_end_to_end import INPUTS
-from tests.test_sending import CHAIR, ECONOMY, write_recipients
 from uppfoljning.cli import main
 
 COMMAND = str(Path(sys.executable).parent / "uppfoljning")

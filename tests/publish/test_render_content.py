@@ -1,4 +1,4 @@
-"""The report's content for the board, on the render tests' hand-made figures (tests/test_render.py)."""
+"""The report's content for the board, on the render tests' hand-made figures (tests/publish/test_render.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from publish.render import render_report
-from tests.test_render import make_figures
+from tests.publish.test_render import make_figures
 from uppfoljning.plan import Plan, load_plan
 
 NBSP = "\u00a0"

@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from flows.scheduled import report_month, scheduled_followup
+from tests.delivery.test_sending import ECONOMY, write_recipients
 from tests.fixtures.small_office import write_small_office
-from tests.test_end_to_end import INPUTS
-from tests.test_sending import ECONOMY, write_recipients
+from tests.flows.test_monthly import INPUTS
 from transforms.periods import Month
 from uppfoljning.settings import load_settings
 
-CHECKOUT = Path(__file__).resolve().parents[1]
+CHECKOUT = Path(__file__).resolve().parents[2]
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 

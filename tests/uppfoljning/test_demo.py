@@ -21,7 +21,7 @@ from extract import sources
 from extract.hr import extract_hr
 from extract.ledger import extract_ledger
 from publish.comment_sheet import build_comment_sheet
-from tests.test_render import make_figures
+from tests.publish.test_render import make_figures
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
 from uppfoljning.comment_import import import_comment_sheet

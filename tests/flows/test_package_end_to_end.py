@@ -1,6 +1,6 @@
 """The package of a real run: the small office's April (tests/fixtures/small_office.py) through the CLI.
 
-Expected values are the hand-computed figures of tests/test_end_to_end.py (APRIL_ECONOMY), formatted or
+Expected values are the hand-computed figures of tests/flows/test_monthly.py (APRIL_ECONOMY), formatted or
 summed here by hand; the package must say exactly what figures.json says, to the öre.
 """
 
@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from tests.test_end_to_end import (  # noqa: F401  (fixtures are used as test parameters)
+from tests.flows.test_monthly import (  # noqa: F401  (fixtures are used as test parameters)
     APRIL_ECONOMY,
     inputs_file,
     run,
