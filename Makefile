@@ -20,7 +20,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy transforms extract publish delivery uppfoljning flows expectations
+	$(BIN)/mypy transforms extract publish delivery uppfoljning flows expectations generator benchmarks
 
 test: lint
 	$(BIN)/pytest

@@ -28,6 +28,7 @@ from uppfoljning.datafile import invalid_file, read_yaml
 __all__ = [
     "HR_TABLES",
     "LEDGER_TABLES",
+    "RECOMMENDED_INDEXES",
     "HrTables",
     "LedgerTables",
     "Mapping",
@@ -135,6 +136,20 @@ sick_leave = sa.Table(
 
 LEDGER_TABLES = (gl_entries, budget_entries, investment_projects, cost_centers)
 HR_TABLES = (employees, employments, scheduled_hours, sick_leave)
+
+# The indexes the source contract recommends (README, "Recommended indexes"): (table, columns), period first.
+# Each covers its stage's query over the report's months, so the database reads a range of the index instead
+# of the whole table. Not created by the pipeline (the sources are the region's); the demo and benchmark
+# sources have them (generator.database.create_recommended_indexes).
+RECOMMENDED_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # The economy rows of the year to date (extract.ledger).
+    ("gl_entries", ("period", "account", "cost_center", "project", "amount")),
+    # Every voucher's balance over the year to date.
+    ("gl_entries", ("period", "voucher_id", "amount")),
+    # The scheduled and sick hours of the window, per person-month (extract.hr).
+    ("scheduled_hours", ("period", "person_id", "hours")),
+    ("sick_leave", ("period", "person_id", "spell_id", "spell_start", "spell_end", "hours")),
+)
 
 SourceName = Literal["ledger", "hr"]
 CONTRACT: dict[SourceName, dict[str, sa.Table]] = {

@@ -17,10 +17,11 @@ from prefect import flow, get_run_logger
 from prefect.settings import temporary_settings
 
 from flows.monthly import monthly_followup
+from generator import generate_demo
+from generator.demo_files import fill_demo_comment_sheet, write_demo_inputs, write_demo_recipients
 from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
 from transforms.periods import Month
 from uppfoljning.comment_import import import_comment_sheet
-from uppfoljning.demo import fill_demo_comment_sheet, generate_demo, write_demo_inputs, write_demo_recipients
 from uppfoljning.plan import Plan, load_plan
 
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests.flows.test_package_end_to_end import PACKAGE, ROW_LABELS
-from tests.uppfoljning.test_demo import _read_tables, _same, _sick_leave, _turnover
+from tests.generator.demo_source import _read_tables, _same, _sick_leave, _turnover
 
 # The calendar of domain §1 (months not listed are månadsrapporter).
 EXPECTED_KINDS = {2: "avvikelserapport", 4: "ur1", 8: "ur2", 10: "avvikelserapport", 12: "arsredovisning"}
@@ -107,7 +107,7 @@ def test_demo_december_equals_an_independent_computation(
     demo_run: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
     """The published December (the annual basis) against the plan's budget and against a few lines of
-    pandas on the demo's own tables (tests/uppfoljning/test_demo.py), not against ranges a wrong formula would pass."""
+    pandas on the demo's own tables (tests/generator/demo_source.py), not against ranges a wrong formula would pass."""
     out, _ = demo_run
     december = json.loads((out / "2025-12" / "figures.json").read_text(encoding="utf-8"))
     rows = december["economy"]["rows"]
