@@ -1,16 +1,21 @@
-"""Benchmark of one monthly run's stages on a scaled-up demo source. Prints its figures; asserts nothing.
+"""Benchmark of one monthly run's stages on a generated source of a given size. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_monthly.py [--scale 30] [--postgres] [--period 2025-10]
+    .venv/bin/python benchmarks/bench_monthly.py [--size demo|scale120|region] [--sizes demo,scale120]
+        [--ledger-scale N --hr-scale M] [--postgres] [--no-indexes] [--period 2025-10]
 
-The demo source (~33 000 ledger rows, ~800 employees) is generated, then copied `scale` times inside the
-database with fresh voucher and person ids (copies stay balanced and valid), so the stages see a realistic
-shape at `scale` × the volume. Each stage is timed on its own; memory is the process's peak RSS and
-Python's own peak allocation (tracemalloc) during the stage. Every statement sent to a database is counted
-(a SQLAlchemy `before_cursor_execute` listener, GX's engines included), per stage and per validation suite.
+The source is written by the generator (`generator.generate_source`: the demo office scaled inside the
+database with fresh voucher and person ids, COPY into PostgreSQL, the contract's recommended indexes unless
+`--no-indexes`). One monthly run's stages then run in a child process, so that generating the data does not
+count in their memory: validate, extract ledger (the month and the previous report's month), extract HR,
+compute figures, render. Per stage: wall-clock seconds, peak RSS of the stage (the kernel's high-water
+mark, reset before each stage), and the statements sent to each source (a SQLAlchemy
+`before_cursor_execute` listener, GX's engines included).
 
-The floor is measured in the same run: the single aggregate queries that give the economy rows, check
-every voucher's balance and sum the HR hours, run directly in the database; validation and the whole
-pipeline are shown as multiples of it.
+The floor is measured in the same child, before the stages: the single aggregate queries that give the
+economy rows, check every voucher's balance and sum the HR hours, run directly in the database. The
+pipeline (validate + extract + compute + render) is printed as a multiple of it. With `--sizes`, each size
+is run in turn and a last table shows the ledger rows per second of the pipeline: equal figures mean
+the cost grows linearly with the volume.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,40 +39,22 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from expectations import validate_sources  # noqa: E402
-from extract.hr import extract_hr  # noqa: E402
-from extract.ledger import extract_ledger  # noqa: E402
-from publish.render import render_report  # noqa: E402
-from transforms.figures import build_figures  # noqa: E402
+from generator import SIZES, Size, generate_source  # noqa: E402
 from transforms.periods import Month, rolling_window, year_to_date  # noqa: E402
-from uppfoljning.demo import generate_demo  # noqa: E402
-from uppfoljning.inputs import Inputs  # noqa: E402
-from uppfoljning.plan import load_plan  # noqa: E402
+from uppfoljning.plan import Plan, load_plan  # noqa: E402
 
-LEDGER_COPY = """
-INSERT INTO gl_entries (voucher_id, row_no, booking_date, period, account, cost_center, project, amount, description)
-SELECT voucher_id || '-{n}', row_no, booking_date, period, account, cost_center, project, amount, description
-FROM gl_entries WHERE voucher_id NOT LIKE '%-%'
-"""
-HR_COPIES = [
-    "INSERT INTO employees SELECT person_id || '-{n}', birth_year, sex FROM employees WHERE person_id NOT LIKE '%-%'",
-    "INSERT INTO employments SELECT employment_id || '-{n}', person_id || '-{n}', cost_center, employment_type,"
-    " start_date, end_date, end_reason, work_rate FROM employments WHERE employment_id NOT LIKE '%-%'",
-    "INSERT INTO scheduled_hours SELECT person_id || '-{n}', period, hours FROM scheduled_hours"
-    " WHERE person_id NOT LIKE '%-%'",
-    "INSERT INTO sick_leave SELECT person_id || '-{n}', spell_id || '-{n}', spell_start, spell_end, period, hours"
-    " FROM sick_leave WHERE person_id NOT LIKE '%-%'",
-]
-
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+STAGES = ("validate", "extract ledger", "extract HR", "compute figures", "render report")
+RESULT_PREFIX = "RESULT "
 
 FLOOR = {
     # Economy rows: the actuals and the approved budget, summed in the database (as extract.ledger does).
     "economy rows": (
         "ledger",
-        "SELECT period, account, project, SUM(amount) FROM gl_entries WHERE period BETWEEN {ytd_first} AND"
-        " {last} GROUP BY period, account, project",
-        "SELECT period, account, SUM(amount) FROM budget_entries WHERE budget_version = '{version}'"
-        " AND period BETWEEN {ytd_first} AND {year_last} GROUP BY period, account",
+        "SELECT period, account, cost_center, project, SUM(amount) FROM gl_entries WHERE period BETWEEN"
+        " {ytd_first} AND {last} GROUP BY period, account, cost_center, project",
+        "SELECT period, account, cost_center, SUM(amount) FROM budget_entries WHERE budget_version = '{version}'"
+        " AND period BETWEEN {ytd_first} AND {year_last} GROUP BY period, account, cost_center",
     ),
     # Every voucher's balance over the year to date.
     "voucher balance": (
@@ -83,72 +71,145 @@ FLOOR = {
 }
 
 
-class QueryCounter:
-    """Counts the statements every SQLAlchemy engine of the process sends, by the database they go to."""
-
-    def __init__(self, suite_of_url: dict[str, str]) -> None:
-        self.suite_of_url = suite_of_url
-        self.counts: dict[str, int] = {}
-        event.listen(sa.Engine, "before_cursor_execute", self._count)
-
-    def _count(self, conn: sa.Connection, *args: Any) -> None:
-        suite = self.suite_of_url.get(conn.engine.url.render_as_string(hide_password=False), "other")
-        self.counts[suite] = self.counts.get(suite, 0) + 1
-
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def snapshot(self) -> dict[str, int]:
-        return dict(self.counts)
-
-
-def scale_up(url: str, statements: list[str], copies: int) -> None:
-    with sa.create_engine(url).begin() as conn:
-        for n in range(1, copies):
-            for statement in statements:
-                conn.execute(sa.text(statement.format(n=n)))
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def measure(name: str, fn: Callable[[], Any]) -> Any:
-    tracemalloc.start()
-    started = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - started
-    _, python_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(
-        f"{name:<22} {seconds:8.2f} s   python peak {python_peak / 2**20:8.1f} MiB   rss peak {peak_rss_mib():8.1f} MiB"
-    )
-    return result
-
-
+# --- the parent: sources, sizes, the printed tables ----------------------------------------------------
 @contextlib.contextmanager
 def sources(postgres: bool) -> Iterator[tuple[str, str]]:
+    """(ledger URL, HR URL) of a fresh, empty source: two SQLite files, or one PostgreSQL database."""
     if not postgres:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory(prefix="bench-monthly-") as folder:
             yield f"sqlite:///{folder}/ledger.db", f"sqlite:///{folder}/hr.db"
         return
-    admin = sa.create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-    )
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"uppf_bench_{os.getpid()}"
     with admin.connect() as conn:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
     try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        # One database; the application name tells the query counter which source a statement reads.
+        url = sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        # One database; the application name tells the statement counter which source a statement reads.
         yield f"{url}?application_name=ledger", f"{url}?application_name=hr"
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
 
 
-def floor(ledger_url: str, hr_url: str, month: Month, plan: Any) -> float:
-    """Run the floor's queries directly, print each one's time, return the total seconds."""
+def count_rows(url: str, table: str) -> int:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def run_size(size: Size, args: argparse.Namespace, plan: Plan) -> dict[str, Any]:
+    """Generate the source of `size`, run the stages in a child process, print and return the figures."""
+    engine_name = "PostgreSQL" if args.postgres else "SQLite"
+    print(
+        f"== size {size.name} (ledger × {size.ledger_factor}, HR × {size.hr_factor}) on {engine_name}",
+        flush=True,
+    )
+    with sources(args.postgres) as (ledger_url, hr_url):
+        started = time.perf_counter()
+
+        def progress(step: str) -> None:
+            print(f"  [{time.perf_counter() - started:7.1f} s] {step}", flush=True)
+
+        generate_source(ledger_url, hr_url, plan, size, indexes=not args.no_indexes, progress=progress)
+        generated = time.perf_counter() - started
+        gl_rows, persons = count_rows(ledger_url, "gl_entries"), count_rows(hr_url, "employees")
+        print(
+            f"source: {gl_rows:,} gl_entries rows, {persons:,} persons, generated in {generated:.1f} s;"
+            f" indexes {'no' if args.no_indexes else 'yes'}; period {args.period}",
+            flush=True,
+        )
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", json.dumps([ledger_url, hr_url, args.period])],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if child.returncode != 0:
+        sys.exit(f"the monthly run failed ({child.returncode}):\n{child.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(
+        next(line for line in child.stdout.splitlines() if line.startswith(RESULT_PREFIX))[
+            len(RESULT_PREFIX) :
+        ]
+    )
+    result.update(size=size.name, gl_rows=gl_rows, persons=persons)
+    print_result(result)
+    return result
+
+
+def print_result(result: dict[str, Any]) -> None:
+    print(f"{'':<26}{'seconds':>9}{'peak RSS MiB':>14}{'statements':>12}")
+    for name, seconds in result["floor_parts"].items():
+        print(f"  floor: {name:<17}{seconds:9.2f}")
+    print(f"{'floor':<26}{result['floor']:9.2f}")
+    for stage in STAGES:
+        figures = result["stages"][stage]
+        print(f"{stage:<26}{figures['seconds']:9.2f}{figures['rss_mib']:14.0f}{figures['statements']:12d}")
+        for detail in figures.get("details", []):
+            print(f"  {detail}")
+    pipeline, floor = result["pipeline"], result["floor"]
+    print(
+        f"pipeline (validate + extract + compute + render) {pipeline:.2f} s; floor {floor:.2f} s;"
+        f" pipeline / floor {pipeline / floor:.1f}x; peak RSS {result['peak_rss_mib']:.0f} MiB;"
+        f" {result['gl_rows'] / pipeline:,.0f} ledger rows/s",
+        flush=True,
+    )
+
+
+def print_growth(results: list[dict[str, Any]]) -> None:
+    print("== growth: the same run at each size")
+    print(
+        f"{'size':<10}{'gl rows':>12}{'persons':>9}{'pipeline s':>12}{'floor s':>9}{'ratio':>7}{'ledger rows/s':>15}"
+    )
+    for r in results:
+        print(
+            f"{r['size']:<10}{r['gl_rows']:>12,}{r['persons']:>9,}{r['pipeline']:>12.2f}{r['floor']:>9.2f}"
+            f"{r['pipeline'] / r['floor']:>6.1f}x{r['gl_rows'] / r['pipeline']:>15,.0f}"
+        )
+
+
+# --- the child: floor and stages --------------------------------------------------------------------------
+class StatementCounter:
+    """Counts the statements every SQLAlchemy engine of the process sends, by the source they go to."""
+
+    def __init__(self, source_of_url: dict[str, str]) -> None:
+        self.source_of_url = source_of_url
+        self.by_source: dict[str, int] = {}
+        event.listen(sa.Engine, "before_cursor_execute", self._count)
+
+    def _count(self, conn: sa.Connection, *args: Any) -> None:
+        source = self.source_of_url.get(conn.engine.url.render_as_string(hide_password=False), "other")
+        self.by_source[source] = self.by_source.get(source, 0) + 1
+
+    def since(self, before: dict[str, int]) -> dict[str, int]:
+        return {
+            source: n - before.get(source, 0)
+            for source, n in self.by_source.items()
+            if n > before.get(source, 0)
+        }
+
+
+def reset_peak_rss() -> None:
+    """Reset the kernel's peak-RSS mark of this process (Linux), so a stage's peak is its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mib() -> float:
+    """The peak RSS since the last reset (VmHWM), or since the start where it cannot be reset."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def floor(ledger_url: str, hr_url: str, month: Month, plan: Plan) -> dict[str, float]:
+    """The floor's queries run directly in the database: seconds per group."""
     values = {
         "ytd_first": month.year * 100 + 1,
         "last": month.yyyymm,
@@ -156,7 +217,7 @@ def floor(ledger_url: str, hr_url: str, month: Month, plan: Any) -> float:
         "hr_first": month.plus(-(plan.definitions.sick_leave.window_months - 1)).yyyymm,
         "version": plan.approved_budget_version,
     }
-    total = 0.0
+    seconds: dict[str, float] = {}
     for name, (source, *queries) in FLOOR.items():
         engine = sa.create_engine(ledger_url if source == "ledger" else hr_url)
         try:
@@ -164,102 +225,128 @@ def floor(ledger_url: str, hr_url: str, month: Month, plan: Any) -> float:
                 started = time.perf_counter()
                 for query in queries:
                     conn.execute(sa.text(query.format(**values))).all()
-                seconds = time.perf_counter() - started
+                seconds[name] = time.perf_counter() - started
         finally:
             engine.dispose()
-        print(f"  floor {name:<16} {seconds:6.2f} s")
-        total += seconds
-    return total
+    return seconds
+
+
+def extract_hr_of(hr_engine: sa.Engine, month: Month, plan: Plan) -> Any:
+    """The HR extract as the monthly flow calls it (the one place to follow a change of its signature)."""
+    from extract.hr import extract_hr
+
+    window = rolling_window(month, 12)
+    return extract_hr(hr_engine, month, window, window, year_to_date(month), plan.definitions)
+
+
+def child(ledger_url: str, hr_url: str, period: str) -> None:
+    import great_expectations  # noqa: F401 - imported before timing: a one-off cost of the process
+
+    from expectations import validate_sources
+    from extract.ledger import extract_ledger
+    from publish.render import render_report
+    from transforms.figures import build_figures
+    from uppfoljning.inputs import Inputs
+
+    plan = load_plan()
+    month = Month.parse(period)
+    floor_parts = floor(ledger_url, hr_url, month, plan)
+    counter = StatementCounter({ledger_url: "ledger", hr_url: "hr"})
+    ledger_engine, hr_engine = sa.create_engine(ledger_url), sa.create_engine(hr_url)
+    stages: dict[str, dict[str, Any]] = {}
+    values: dict[str, Any] = {}
+
+    def measure(stage: str, fn: Callable[[], Any]) -> None:
+        reset_peak_rss()
+        before = dict(counter.by_source)
+        started = time.perf_counter()
+        values[stage] = fn()
+        seconds = time.perf_counter() - started
+        statements = counter.since(before)
+        stages[stage] = {
+            "seconds": seconds,
+            "rss_mib": peak_rss_mib(),
+            "statements": sum(statements.values()),
+            "statements_by_source": statements,
+        }
+
+    def ledgers() -> tuple[Any, Any]:
+        previous = plan.previous_report_month(month.month)
+        return extract_ledger(ledger_engine, month, plan.approved_budget_version), (
+            None
+            if previous is None
+            else extract_ledger(ledger_engine, Month(month.year, previous), plan.approved_budget_version)
+        )
+
+    measure("validate", lambda: validate_sources(ledger_url, hr_url, plan, month.year, month.month))
+    measure("extract ledger", ledgers)
+    measure("extract HR", lambda: extract_hr_of(hr_engine, month, plan))
+    ledger, previous_ledger = values["extract ledger"]
+    measure(
+        "compute figures",
+        lambda: build_figures(
+            plan,
+            Inputs(year=month.year),
+            month,
+            plan.report_kind(month.month),
+            ledger,
+            values["extract HR"],
+            {"status": "passed", "checks": []},
+            previous_ledger=previous_ledger,
+            generated_at=datetime.datetime.now(),
+        ),
+    )
+    measure("render report", lambda: render_report({**values["compute figures"], "version": 1}, plan))
+    report = values["validate"]
+    stages["validate"]["details"] = [
+        f"passed={report.passed}, checks={report.checks_run}; "
+        + "; ".join(
+            f"suite {suite} {seconds:.2f} s ({stages['validate']['statements_by_source'].get(suite, 0)} statements)"
+            for suite, seconds in report.seconds_by_suite.items()
+        )
+    ]
+    indicators = values["compute figures"]["indicators"]
+    stages["compute figures"]["details"] = [
+        f"turnover {indicators['personalomsattning']['value']:.2f} %,"
+        f" sick leave {indicators['sjukfranvaro']['value']:.2f} %"
+    ]
+    result = {
+        "floor_parts": floor_parts,
+        "floor": sum(floor_parts.values()),
+        "stages": stages,
+        "pipeline": sum(stage["seconds"] for stage in stages.values()),
+        "peak_rss_mib": max(stage["rss_mib"] for stage in stages.values()),
+    }
+    print(RESULT_PREFIX + json.dumps(result))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=30, help="copies of the demo source (default 30)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="scale120")
+    parser.add_argument("--sizes", help="several sizes in turn, comma-separated (e.g. demo,scale120)")
+    parser.add_argument("--ledger-scale", type=int, help="a size of your own: copies of the demo's ledger")
+    parser.add_argument("--hr-scale", type=int, help="a size of your own: copies of the demo's persons")
     parser.add_argument("--postgres", action="store_true", help="use a fresh database on 127.0.0.1:5432")
+    parser.add_argument("--no-indexes", action="store_true", help="without the recommended indexes")
     parser.add_argument("--period", default="2025-10")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*json.loads(args.child))
+        return
+    if args.ledger_scale or args.hr_scale:
+        sizes = [Size("custom", args.ledger_scale or 1, args.hr_scale or 1)]
+    elif args.sizes:
+        unknown = [name for name in args.sizes.split(",") if name not in SIZES]
+        if unknown:
+            parser.error(f"unknown sizes {unknown}; known: {', '.join(SIZES)}")
+        sizes = [SIZES[name] for name in args.sizes.split(",")]
+    else:
+        sizes = [SIZES[args.size]]
     plan = load_plan()
-    month = Month.parse(args.period)
-    import great_expectations  # noqa: F401 - imported once before timing: a one-off cost, not the stage's
-
-    with sources(args.postgres) as (ledger_url, hr_url):
-        generate_demo(ledger_url, hr_url, plan)
-        measure(
-            "scale up source",
-            lambda: (
-                scale_up(ledger_url, [LEDGER_COPY], args.scale),
-                scale_up(hr_url, HR_COPIES, args.scale),
-            ),
-        )
-        with sa.create_engine(ledger_url).connect() as conn:
-            gl_rows = conn.execute(sa.text("SELECT count(*) FROM gl_entries")).scalar_one()
-        with sa.create_engine(hr_url).connect() as conn:
-            persons = conn.execute(sa.text("SELECT count(*) FROM employees")).scalar_one()
-        print(
-            f"source: {'PostgreSQL' if args.postgres else 'SQLite'}, {gl_rows} gl_entries rows, {persons} persons, period {month}"
-        )
-
-        counter = QueryCounter({ledger_url: "ledger", hr_url: "hr"})
-        floor_seconds = measure("floor (direct SQL)", lambda: floor(ledger_url, hr_url, month, plan))
-        before = counter.snapshot()
-        report = measure(
-            "validate (GX, in db)",
-            lambda: validate_sources(ledger_url, hr_url, plan, month.year, month.month),
-        )
-        queries = {suite: n - before.get(suite, 0) for suite, n in counter.snapshot().items()}
-        print(f"  validation passed={report.passed}, checks={report.checks_run}")
-        for suite, seconds in report.seconds_by_suite.items():
-            print(f"  suite {suite:<7} {seconds:6.2f} s   {queries.get(suite, 0):4d} queries")
-        validation_seconds = sum(report.seconds_by_suite.values())
-        started = time.perf_counter()
-        ledger_engine, hr_engine = sa.create_engine(ledger_url), sa.create_engine(hr_url)
-        definitions = plan.definitions
-        ledger = measure(
-            "extract ledger", lambda: extract_ledger(ledger_engine, month, plan.approved_budget_version)
-        )
-        previous = plan.previous_report_month(month.month)
-        previous_ledger = (
-            None
-            if previous is None
-            else measure(
-                "extract ledger of the previous report",
-                lambda: extract_ledger(
-                    ledger_engine, Month(month.year, previous), plan.approved_budget_version
-                ),
-            )
-        )
-        window = rolling_window(month, 12)
-        hr = measure(
-            "extract hr",
-            lambda: extract_hr(hr_engine, month, window, window, year_to_date(month), definitions),
-        )
-        print(
-            f"  rows reaching pandas: ledger {len(ledger.actuals) + len(ledger.budget)}, hr {len(hr.sick_rolling) + len(hr.sick_ytd)} groups"
-        )
-        figures = measure(
-            "compute figures",
-            lambda: build_figures(
-                plan,
-                Inputs(year=month.year),
-                month,
-                plan.report_kind(month.month),
-                ledger,
-                hr,
-                {"status": "passed", "checks": []},
-                previous_ledger=previous_ledger,
-                generated_at=datetime.datetime.now(),
-            ),
-        )
-        measure("render report", lambda: render_report({**figures, "version": 1}, plan))
-        pipeline = time.perf_counter() - started + validation_seconds
-        print(
-            f"floor {floor_seconds:.2f} s; validation {validation_seconds:.2f} s"
-            f" = {validation_seconds / floor_seconds:.1f}x floor; validate + extract + compute + render"
-            f" {pipeline:.2f} s = {pipeline / floor_seconds:.1f}x floor"
-        )
-        print(
-            f"  turnover {figures['indicators']['personalomsattning']['value']:.2f} %, sick leave {figures['indicators']['sjukfranvaro']['value']:.2f} %"
-        )
+    results = [run_size(size, args, plan) for size in sizes]
+    if len(results) > 1:
+        print_growth(results)
 
 
 if __name__ == "__main__":
