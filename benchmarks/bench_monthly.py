@@ -116,6 +116,8 @@ def run_size(size: Size, args: argparse.Namespace, plan: Plan) -> dict[str, Any]
             print(f"  [{time.perf_counter() - started:7.1f} s] {step}", flush=True)
 
         generate_source(ledger_url, hr_url, plan, size, indexes=not args.no_indexes, progress=progress)
+        # The freshly written files to disk now, not while the stages run (writeback competes for the disk).
+        os.sync()
         generated = time.perf_counter() - started
         gl_rows, persons = count_rows(ledger_url, "gl_entries"), count_rows(hr_url, "employees")
         hr_rows = count_rows(hr_url, "scheduled_hours") + count_rows(hr_url, "sick_leave")

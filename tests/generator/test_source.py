@@ -178,3 +178,10 @@ def test_the_recommended_indexes_are_created_unless_asked_not_to(tmp_path: Path,
     with sa.create_engine(with_indexes).connect() as conn:
         analysed = {row[0] for row in conn.execute(sa.text("SELECT tbl FROM sqlite_stat1"))}
     assert {"gl_entries", "scheduled_hours", "sick_leave"} <= analysed
+
+
+def test_the_readme_states_every_recommended_index() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Recommended indexes") :]
+    for table, columns in sources.RECOMMENDED_INDEXES:
+        assert f"`{table}({', '.join(columns)})`" in section
