@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from expectations import Check, Rule, between, literal_rows, sql_literal, text_of
-from transforms.periods import Month, Window, year_to_date
+from transforms.periods import Month, Window, calendar_year, year_to_date
 from uppfoljning.plan import MNKR, Plan
 
 # --- what the checks read besides the rows of their table ----------------------------------------------------
@@ -437,7 +437,7 @@ def vocabulary(plan: Plan, report_month: Month, dialect: str) -> dict[str, str]:
     """The ledger rules' placeholders for the report of `report_month` on a `dialect` database ("sqlite",
     "postgresql", other: standard SQL); the thresholds come from expectations.common_vocabulary."""
     ytd = year_to_date(report_month)
-    year = Window(ytd.first, Month(report_month.year, 12))
+    year = calendar_year(report_month.year)
     ranges = [r for row in plan.report_rows for r in row.accounts] + list(plan.balance_sheet_accounts)
     names = [sql_literal(investment.name) for investment in plan.investments]
     return {
