@@ -132,11 +132,11 @@ def _sick_by_group(
     -160.10 is exactly 0.
 
     The query is flat joins and groupings only: scheduled and sick rows side by side (UNION ALL, each row
-    joined to employees), grouped per person-month over the months spanning all windows, then per group
-    with a column set per window (a person-month outside a window adds nothing to its columns). The
-    sources are views without indexes: a grouped subquery joined to employees, or a correlated EXISTS,
-    made SQLite nest loops over unindexed sets (28 s and 55 s at 30 000 persons;
-    benchmarks/bench_monthly.py).
+    joined to employees), grouped per person-month over the months spanning all windows, then per person
+    and per group with a column set per window (a person-month outside a window adds nothing to its
+    columns). The sources are views without indexes: a grouped subquery joined to employees, or a
+    correlated EXISTS, made SQLite nest loops over unindexed sets (28 s and 55 s at 30 000 persons;
+    benchmarks/bench_monthly.py), so employees is joined to the rows, not to the persons.
     """
     employees, scheduled_hours, sick_leave = tables.employees, tables.scheduled_hours, tables.sick_leave
     span = Window.spanning(*windows)

@@ -234,7 +234,7 @@ def test_empty_sources_give_empty_groups(engine: sa.Engine) -> None:
 
 def test_the_extract_sends_two_statements(engine: sa.Engine) -> None:
     # One for the turnover figures (12 month-end headcounts and the leavers per reason), one for the
-    # sick-leave groups of both windows; before, one statement per month-end and per window (16).
+    # sick-leave groups of both windows; before, one statement per month-end, one for the leavers and one per window (15).
     statements: list[str] = []
 
     def count(conn: sa.Connection, cursor: object, statement: str, *args: object) -> None:
