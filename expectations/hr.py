@@ -451,8 +451,9 @@ HR_RULES: list[Rule] = [
 def scope(plan: Plan, report_month: Month) -> Window:
     """The HR periods the report of `report_month` reads: the rolling sick-leave window ending with it,
     or from January when the window is shorter than the year to date."""
-    window = rolling_window(report_month, plan.definitions.sick_leave.window_months)
-    return Window(min(window.first, year_to_date(report_month).first), report_month)
+    return Window.spanning(
+        rolling_window(report_month, plan.definitions.sick_leave.window_months), year_to_date(report_month)
+    )
 
 
 def vocabulary(plan: Plan, report_month: Month) -> dict[str, str]:

@@ -7,13 +7,15 @@ No person-level row leaves the database: every query returns counts or sums per 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from extract.sources import HrTables, hr_tables
-from extract.sql import days_between, frame, hundredths
+from extract.sql import days_between, hundredths, total
 from transforms.periods import Month, Window
 from uppfoljning.plan import Definitions
 
@@ -46,29 +48,15 @@ def extract_hr(
     definitions: Definitions,
     tables: HrTables | None = None,
 ) -> HrExtract:
-    """`tables`: the HR source's tables under the region's mapping (default: the contract's names)."""
+    """Two statements: the turnover figures, then the sick-leave groups of both windows.
+
+    `tables`: the HR source's tables under the region's mapping (default: the contract's names)."""
     tables = tables or hr_tables()
-    employments = tables.employments
-    turnover = definitions.turnover
     with engine.connect() as conn:
-        headcounts = [
-            conn.execute(_headcount_query(day, turnover.employment_types, tables)).scalar_one()
-            for day in turnover_window.month_ends
-        ]
-        by_reason = conn.execute(
-            sa.select(employments.c.end_reason, sa.func.count())
-            .where(employments.c.employment_type.in_(turnover.employment_types))
-            .where(employments.c.end_reason.in_(turnover.end_reasons))
-            .where(
-                employments.c.end_date.between(turnover_window.first.first_day, turnover_window.last.last_day)
-            )
-            .group_by(employments.c.end_reason)
-        ).all()
-        sick_rolling = _sick_by_group(conn, sick_window, report_month, definitions, tables)
-        sick_ytd = _sick_by_group(conn, ytd, report_month, definitions, tables)
-    leavers_by_reason = {str(reason): int(count) for reason, count in by_reason}
+        headcounts, leavers_by_reason = _turnover(conn, turnover_window, definitions, tables)
+        sick_rolling, sick_ytd = _sick_by_group(conn, (sick_window, ytd), report_month, definitions, tables)
     return HrExtract(
-        headcounts=[int(h) for h in headcounts],
+        headcounts=headcounts,
         leavers=sum(leavers_by_reason.values()),
         sick_rolling=sick_rolling,
         sick_ytd=sick_ytd,
@@ -76,14 +64,39 @@ def extract_hr(
     )
 
 
-def _headcount_query(day: dt.date, employment_types: list[str], tables: HrTables) -> sa.Select:
+def _turnover(
+    conn: sa.Connection, window: Window, definitions: Definitions, tables: HrTables
+) -> tuple[list[int], dict[str, int]]:
+    """The permanent employees at each month-end of the window and the window's leavers per end reason,
+    in one pass over the employments: a column per month-end and per end reason of the plan.
+
+    A person with two employments at one month-end (an internal move on the same day) counts once.
+    """
     employments = tables.employments
-    return (
-        sa.select(sa.func.count(sa.distinct(employments.c.person_id)))
-        .where(employments.c.employment_type.in_(employment_types))
-        .where(employments.c.start_date <= day)
-        .where(sa.or_(employments.c.end_date.is_(None), employments.c.end_date >= day))
+    turnover = definitions.turnover
+    started, ended, person = employments.c.start_date, employments.c.end_date, employments.c.person_id
+
+    def employed_at(day: dt.date) -> sa.ColumnElement[bool]:
+        return sa.and_(started <= day, sa.or_(ended.is_(None), ended >= day))
+
+    headcounts = [
+        sa.func.count(sa.distinct(sa.case((employed_at(day), person)))) for day in window.month_ends
+    ]
+    left_in_window = ended.between(window.first.first_day, window.last.last_day)
+    leavers = [
+        sa.func.sum(sa.case((sa.and_(left_in_window, employments.c.end_reason == reason), 1), else_=0))
+        for reason in turnover.end_reasons
+    ]
+    query = (
+        sa.select(*headcounts, *leavers)
+        .where(employments.c.employment_type.in_(turnover.employment_types))
+        # Only employments that may count: a month-end headcount or a leaver of the window.
+        .where(sa.or_(ended.is_(None), ended >= window.first.first_day))
     )
+    row = conn.execute(query).one()
+    counts = [int(value or 0) for value in row]  # SUM over no rows is NULL
+    by_reason = dict(zip(turnover.end_reasons, counts[len(headcounts) :], strict=True))
+    return counts[: len(headcounts)], {str(reason): n for reason, n in by_reason.items() if n > 0}
 
 
 def _age_group(report_year: int, definitions: Definitions, tables: HrTables) -> sa.ColumnElement[str]:
@@ -102,9 +115,14 @@ def _age_group(report_year: int, definitions: Definitions, tables: HrTables) -> 
 
 
 def _sick_by_group(
-    conn: sa.Connection, window: Window, report_month: Month, definitions: Definitions, tables: HrTables
-) -> pd.DataFrame:
-    """Scheduled, sick and long-term sick hours per (sex, age group), computed on person-month sums.
+    conn: sa.Connection,
+    windows: tuple[Window, ...],
+    report_month: Month,
+    definitions: Definitions,
+    tables: HrTables,
+) -> list[pd.DataFrame]:
+    """Scheduled, sick and long-term sick hours per (sex, age group), computed on person-month sums, for
+    each of `windows` (the rolling window and the year to date) in one statement.
 
     HR systems book corrections as extra rows for the same person and month (+160 h, then -40 h), so a
     single row says nothing: every rule works on the person-month's sums, as validation judges them
@@ -114,13 +132,15 @@ def _sick_by_group(
     -160.10 is exactly 0.
 
     The query is flat joins and groupings only: scheduled and sick rows side by side (UNION ALL, each row
-    joined to employees), grouped per person-month, then per group. The sources are views without
-    indexes: a grouped subquery joined to employees, or a correlated EXISTS, made SQLite nest loops over
-    unindexed sets (28 s and 55 s at 30 000 persons; benchmarks/bench_monthly.py).
+    joined to employees), grouped per person-month over the months spanning all windows, then per person
+    and per group with a column set per window (a person-month outside a window adds nothing to its
+    columns). The sources are views without indexes: a grouped subquery joined to employees, or a
+    correlated EXISTS, made SQLite nest loops over unindexed sets (28 s and 55 s at 30 000 persons;
+    benchmarks/bench_monthly.py), so employees is joined to the rows, not to the persons.
     """
     employees, scheduled_hours, sick_leave = tables.employees, tables.scheduled_hours, tables.sick_leave
-    first, last = window.first.yyyymm, window.last.yyyymm
-    age_group = _age_group(report_month.year, definitions, tables)
+    span = Window.spanning(*windows)
+    first, last = span.first.yyyymm, span.last.yyyymm
     none = sa.literal_column("0", sa.BigInteger)
 
     # A spell is long-term when it lasts long_term_min_days or more, counted to its end or, while it is
@@ -135,6 +155,7 @@ def _sick_by_group(
     long_term = spell_days >= definitions.sick_leave.long_term_min_days
     sick_centi = hundredths(sick_leave.c.hours)
 
+    age_group = _age_group(report_month.year, definitions, tables)
     scheduled_rows = (
         sa.select(
             scheduled_hours.c.person_id.label("person_id"),
@@ -165,6 +186,7 @@ def _sick_by_group(
     person_months = (
         sa.select(
             rows.c.person_id,
+            rows.c.period,
             rows.c.sex,
             rows.c.age_group,
             sa.func.sum(rows.c.scheduled).label("scheduled"),
@@ -176,15 +198,31 @@ def _sick_by_group(
         .having(sa.func.sum(rows.c.scheduled) > 0)
         .subquery("person_months")
     )
+    # Per person and window: 1 if the person has such a month in the window, and the window's sums. A
+    # grouping per person, then per group, is cheaper than COUNT(DISTINCT person_id) per group and window,
+    # which sorts the person-months once more for each window.
+    per_window: list[sa.ColumnElement[int]] = []
+    for number, window in enumerate(windows):
+        inside = person_months.c.period.between(window.first.yyyymm, window.last.yyyymm)
+        per_window.append(sa.func.max(sa.case((inside, 1), else_=0)).label(f"present_{number}"))
+        for hours in ("scheduled", "sick", "long_term"):
+            column = person_months.c[hours]
+            per_window.append(sa.func.sum(sa.case((inside, column), else_=none)).label(f"{hours}_{number}"))
+    keys = (person_months.c.person_id, person_months.c.sex, person_months.c.age_group)
+    persons = sa.select(*keys, *per_window).group_by(*keys).subquery("persons")
     groups = sa.select(
-        person_months.c.sex,
-        person_months.c.age_group,
-        sa.func.count(sa.distinct(person_months.c.person_id)),
-        sa.cast(sa.func.sum(person_months.c.scheduled), sa.BigInteger),
-        sa.cast(sa.func.sum(person_months.c.sick), sa.BigInteger),
-        sa.cast(sa.func.sum(person_months.c.long_term), sa.BigInteger),
-    ).group_by(person_months.c.sex, person_months.c.age_group)
-    result = frame(conn, groups, SICK_GROUP_COLUMNS)
+        persons.c.sex, persons.c.age_group, *(total(persons.c[column.name]) for column in per_window)
+    ).group_by(persons.c.sex, persons.c.age_group)
+    found = conn.execute(groups).all()
+    return [_groups_of(found, i) for i in range(len(windows))]
+
+
+def _groups_of(found: Sequence[Sequence[Any]], window: int) -> pd.DataFrame:
+    """One window's columns of the grouped rows, as SICK_GROUP_COLUMNS; a group without a person in the
+    window is not one of its groups (its persons would read 0)."""
+    first = 2 + 4 * window  # after sex and age group, four columns per window
+    rows = [(row[0], row[1], *row[first : first + 4]) for row in found if row[first] > 0]
+    result = pd.DataFrame(rows, columns=SICK_GROUP_COLUMNS)
     result["persons"] = result["persons"].astype("int64")
     for column in ("scheduled_hours", "sick_hours", "long_term_hours"):
         result[column] = result[column].astype("int64") / 100  # centi-hours to hours

@@ -34,6 +34,11 @@ class Month:
                 problem="the period is not of the form YYYY-MM (e.g. 2025-02)",
             ) from None
 
+    @classmethod
+    def of_period(cls, yyyymm: int) -> Month:
+        """The month of a source's integer period: 202502 -> Month(2025, 2) (ValueError for 202513)."""
+        return cls(*divmod(yyyymm, 100))
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -51,8 +56,13 @@ class Month:
         return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     def plus(self, months: int) -> Month:
-        index = self.year * 12 + (self.month - 1) + months
+        index = self.index + months
         return Month(index // 12, index % 12 + 1)
+
+    @property
+    def index(self) -> int:
+        """Months since January of year 0: the difference of two indexes is the months between them."""
+        return self.year * 12 + self.month - 1
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,19 @@ class Window:
     first: Month
     last: Month
 
+    @classmethod
+    def spanning(cls, *periods: Month | Window) -> Window:
+        """The shortest window that holds every given month and window, e.g. the rolling window and the
+        year to date read together; months between them are included (a window has no gaps)."""
+        if not periods:
+            raise ValueError("a window must span at least one month or window")
+        firsts = [p.first if isinstance(p, Window) else p for p in periods]
+        lasts = [p.last if isinstance(p, Window) else p for p in periods]
+        return cls(min(firsts), max(lasts))
+
     @property
     def months(self) -> list[Month]:
-        count = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+        count = self.last.index - self.first.index + 1
         return [self.first.plus(i) for i in range(count)]
 
     @property
@@ -83,3 +103,8 @@ def rolling_window(report_month: Month, months: int) -> Window:
 def year_to_date(report_month: Month) -> Window:
     """January..report month of the report year."""
     return Window(Month(report_month.year, 1), report_month)
+
+
+def calendar_year(year: int) -> Window:
+    """January..December of `year`: the budget year."""
+    return Window(Month(year, 1), Month(year, 12))

@@ -664,3 +664,21 @@ def test_postgres_clean_and_broken(
 ) -> None:
     assert validate(build_source(pg_url_factory())).findings == []
     assert assert_only(validate(build_source(pg_url_factory(), breaker)), rule, table, key).count == count
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_key_three_times_is_one_repeated_key(
+    request: pytest.FixtureRequest,
+    database: str,
+    sqlite_url: str,
+) -> None:
+    # PostgreSQL numbers each key's rows and reports the second copy, SQLite groups and counts: either way
+    # A2/1 (three copies) and A3/1 (two copies) are 2 repeated keys, each shown once. Amounts 0: the
+    # vouchers still balance.
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
+    copies = [gl("A2", 1, 202502, "3011", 0.0)] * 2 + [gl("A3", 1, 202502, "3011", 0.0)]
+    finding = assert_only(
+        validate(build_source(url, insert(gl_entries, *copies))), "ledger.keys_unique", "gl_entries", "A2/1"
+    )
+    assert finding.count == 2
+    assert finding.examples == ["A2/1", "A3/1"]

@@ -230,3 +230,74 @@ def test_empty_sources_give_empty_groups(engine: sa.Engine) -> None:
     hr = extract(engine)
     assert hr.headcounts == [0] * 12 and hr.leavers == 0 and hr.leavers_by_reason == {}
     assert groups(hr.sick_rolling) == [] and groups(hr.sick_ytd) == []
+
+
+def test_the_extract_sends_two_statements(engine: sa.Engine) -> None:
+    # One for the turnover figures (12 month-end headcounts and the leavers per reason), one for the
+    # sick-leave groups of both windows; before, one statement per month-end, one for the leavers and one per window (15).
+    statements: list[str] = []
+
+    def count(conn: sa.Connection, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        hr = extract(engine)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 2
+    assert hr.headcounts == [0] * 12
+
+
+def test_a_group_outside_the_year_to_date_is_not_one_of_its_groups(engine: sa.Engine) -> None:
+    # Both windows come from one statement over the months spanning them: a group with person-months only
+    # before January must be a rolling group and no year-to-date group (not a row of 0 persons).
+    persons(engine, ("P1", 1980, "K"), ("P2", 1960, "M"))
+    hours(engine, ("P1", 202411, 160.0), ("P1", 202502, 160.0), ("P2", 202412, 120.0))
+    sick(
+        engine,
+        ("P1", "S1", D(2024, 11, 4), D(2024, 11, 5), 202411, 16.0),
+        ("P2", "S2", D(2024, 12, 1), D(2024, 12, 2), 202412, 16.0),
+    )
+    hr = extract(engine)
+    # 1960 is 65 in 2025: "50-". Rolling May 2024..April 2025: P1 160 + 160 = 320 h, sick 16; P2 120 h,
+    # sick 16. YTD January..April: P1's February only, 160 h, no sick hours; P2 has no month in 2025.
+    assert groups(hr.sick_rolling) == [("K", "30-49", 1, 320.0, 16.0, 0.0), ("M", "50-", 1, 120.0, 16.0, 0.0)]
+    assert groups(hr.sick_ytd) == [("K", "30-49", 1, 160.0, 0.0, 0.0)]
+
+
+def test_year_to_date_longer_than_a_short_rolling_window(engine: sa.Engine) -> None:
+    # A plan with a 2-month sick-leave window: for April the rolling window is March..April and the year to
+    # date January..April reaches further back. The statement spans January..April.
+    persons(engine, ("P1", 1980, "K"))
+    hours(engine, *(("P1", period, 160.0) for period in (202412, 202501, 202502, 202503, 202504)))
+    sick(engine, ("P1", "S1", D(2025, 1, 13), D(2025, 1, 14), 202501, 16.0))
+    definitions = load_plan().definitions
+    hr = extract_hr(
+        engine, APRIL, rolling_window(APRIL, 12), rolling_window(APRIL, 2), year_to_date(APRIL), definitions
+    )
+    # Rolling March..April: 2 x 160 = 320 h, no sick hours. YTD January..April: 4 x 160 = 640 h, sick 16.
+    assert groups(hr.sick_rolling) == [("K", "30-49", 1, 320.0, 0.0, 0.0)]
+    assert groups(hr.sick_ytd) == [("K", "30-49", 1, 640.0, 16.0, 0.0)]
+
+
+def test_two_employments_at_one_month_end_count_one_person(engine: sa.Engine) -> None:
+    keys = ["employment_id", "person_id", "employment_type", "start_date", "end_date", "end_reason"]
+    rows = [
+        # P1 holds two permanent part-time employments at once: one person at every month-end.
+        ("E1", "P1", "tillsvidare", D(2020, 1, 1), None, None),
+        ("E2", "P1", "tillsvidare", D(2024, 9, 1), None, None),
+        # P2 moves internally on March 31: the old employment's last day is the new one's first day, so both
+        # are active at the March month-end; the old one is a leaver of the window.
+        ("E3", "P2", "tillsvidare", D(2019, 1, 1), D(2025, 3, 31), "byte_av_tjanst"),
+        ("E4", "P2", "tillsvidare", D(2025, 3, 31), None, None),
+    ]
+    insert(
+        engine,
+        employments,
+        [dict(zip(keys, r, strict=True)) | {"cost_center": "K1", "work_rate": 0.5} for r in rows],
+    )
+    hr = extract(engine)
+    # Every month-end May 2024..April 2025: P1 and P2 = 2.
+    assert hr.headcounts == [2] * 12
+    assert hr.leavers_by_reason == {"byte_av_tjanst": 1} and hr.leavers == 1
