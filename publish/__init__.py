@@ -30,7 +30,18 @@ _SOURCES = {
     "publish": "publish.writer",
     "render_report": "publish.render",
 }
-__all__ = sorted(_SOURCES)
+__all__ = [
+    "PublishResult",
+    "date_sv",
+    "figures_json",
+    "mnkr",
+    "month_name",
+    "next_version",
+    "number",
+    "percent",
+    "publish",
+    "render_report",
+]
 
 
 def __getattr__(name: str) -> Any:
