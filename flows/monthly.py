@@ -4,13 +4,13 @@ Task results are never persisted (persist_result=False, no cache): the HR extrac
 group, and nothing of it may land on disk outside the published, suppressed figures.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Prefect validates the flow's parameters with a pydantic model
+# of its signature, which must resolve `ReportKind` at run time also when a deployment loads the flow.
 import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -22,23 +22,13 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import Task
 
-from delivery.changes import changed_figures
-from delivery.ledger import Delivery, open_ledger
-from delivery.recipients import Recipients, check_lists, load_recipients
-from delivery.send import DeliveryFailed, DeliveryReport, deliver_configured
 from expectations.inputs import check_deviation_comments, check_inputs
-from expectations.runner import ValidationReport, validate_sources
 from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
 from extract.ledger import LedgerExtract, extract_ledger
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
-from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
-from publish.comment_sheet import build_comment_sheet
-from publish.history import earlier_figures
 from publish.lock import PeriodBusy, period_lock
 from publish.manifest import inputs_fingerprint
-from publish.package import build_package
-from publish.run_log import record_run
 from publish.run_summary import artifact_key, run_summary_markdown
 from publish.writer import FIGURES_FILE, VERSIONS_DIR, figures_json, next_version, publish
 from transforms.data_quality import data_quality_block
@@ -51,14 +41,33 @@ from uppfoljning.inputs import Inputs, load_inputs
 from uppfoljning.plan import Plan, ReportKind, load_plan
 from uppfoljning.settings import Settings, SettingsError, connect_url, load_settings, redact
 
+if TYPE_CHECKING:  # imported where used: Great Expectations, WeasyPrint, matplotlib take seconds to import
+    from delivery.ledger import Delivery
+    from delivery.recipients import Recipients
+    from delivery.send import DeliveryReport
+    from expectations.runner import ValidationReport
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 T = TypeVar("T")
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+_engines: dict[tuple[str, str], sa.Engine] = {}
+
+
 def _engine(url: str, source: str) -> sa.Engine:
-    return sa.create_engine(connect_url(url, source))
+    """One engine (and connection pool) per source for the whole run, shared by its stages; the flow
+    disposes of them when it ends (`_dispose_engines`)."""
+    key = (url, source)
+    if key not in _engines:
+        _engines[key] = sa.create_engine(connect_url(url, source))
+    return _engines[key]
+
+
+def _dispose_engines() -> None:
+    while _engines:
+        _engines.popitem()[1].dispose()
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ def _transient_source(task: Task[..., Any], task_run: TaskRun, state: State) -> 
 
 def _transient_delivery(task: Task[..., Any], task_run: TaskRun, state: State) -> bool:
     """Retry the delivery for SMTP 4xx and connection faults, and an unreachable ledger database."""
+    from delivery.send import DeliveryFailed
+
     exc = _exception_of(state)
     if isinstance(exc, DeliveryFailed):
         return exc.transient
@@ -118,8 +129,6 @@ def reach_sources(ledger_url: str, hr_url: str) -> None:
                 raise SourceUnreachable(
                     f"the {source} source {redact(url)} cannot be reached: {_first_line(exc)}"
                 ) from None
-        finally:
-            engine.dispose()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -131,8 +140,10 @@ def _first_line(exc: BaseException) -> str:
 @task(name="validera-kallor", persist_result=False, cache_policy=NO_CACHE)
 def validate(
     ledger_url: str, hr_url: str, plan: Plan, report_month: Month, mapping: Mapping, thresholds: Thresholds
-) -> ValidationReport:
+) -> "ValidationReport":
     """Great Expectations suites on both sources, inside the databases."""
+    from expectations.runner import validate_sources
+
     report = validate_sources(
         connect_url(ledger_url, "ledger"),
         connect_url(hr_url, "hr"),
@@ -164,8 +175,6 @@ def extract_ledger_stage(
         return extract_ledger(engine, report_month, plan.approved_budget_version, ledger_tables(mapping))
     except DataError as exc:
         return exc
-    finally:
-        engine.dispose()
 
 
 @task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
@@ -184,8 +193,6 @@ def extract_hr_stage(hr_url: str, plan: Plan, report_month: Month, mapping: Mapp
         )
     except DataError as exc:
         return exc
-    finally:
-        engine.dispose()
 
 
 @task(name="berakna-nyckeltal", persist_result=False, cache_policy=NO_CACHE)
@@ -247,6 +254,11 @@ def publish_stage(
     was already sent carries a `correction` block (what changed since the version sent), shown in its
     report and its email. Returns the version, whether it is new, and the figures as published.
     """
+    from publish.comment_sheet import FILE_NAME as COMMENT_SHEET
+    from publish.comment_sheet import build_comment_sheet
+    from publish.history import earlier_figures
+    from publish.package import build_package
+
     period = figures["period"]
     version, is_new = next_version(out_dir, period, figures)
     if force and not is_new:
@@ -315,6 +327,9 @@ def _correction(
     out_dir: Path, period: str, version: int, figures: dict[str, Any], plan: Plan, ledger_url: str
 ) -> dict[str, Any] | None:
     """What changed since the latest version that reached anyone, when there is one (delivery ledger)."""
+    from delivery.changes import changed_figures
+    from delivery.ledger import open_ledger
+
     with open_ledger(ledger_url) as ledger:
         previous = ledger.latest_received_version(period, before=version)
     if previous is None:
@@ -327,9 +342,16 @@ def _correction(
 
 @task(name="skicka-rapport", persist_result=False, cache_policy=NO_CACHE)
 def send_stage(
-    out_dir: Path, period: str, recipients: Recipients, recipients_source: str, ledger_url: str, outbox: bool
-) -> DeliveryReport:
+    out_dir: Path,
+    period: str,
+    recipients: "Recipients",
+    recipients_source: str,
+    ledger_url: str,
+    outbox: bool,
+) -> "DeliveryReport":
     """Deliver the period's latest version to whoever should have it and does not yet (delivery.send)."""
+    from delivery.send import deliver_configured
+
     settings = load_settings()
     logger = get_run_logger()
     report = deliver_configured(
@@ -351,6 +373,8 @@ def send_stage(
 
 @task(name="logga-korning", persist_result=False, cache_policy=NO_CACHE)
 def record_stage(out_dir: Path, period: str, record: dict[str, Any]) -> None:
+    from publish.run_log import record_run
+
     record_run(out_dir, period, record)
 
 
@@ -449,6 +473,7 @@ def monthly_followup(
         run.outcome, run.message = "stopped", str(exc)
         return Failed(message=f"Perioden {period} är upptagen / period busy", data=Stopped(str(exc)))
     finally:
+        _dispose_engines()
         run.artifact(settings.delivery_ledger(out))
 
 
@@ -463,12 +488,14 @@ class _Run:
     version: int | None = None
     validation_status: str | None = None
     figures: dict[str, Any] | None = None
-    delivery: DeliveryReport | None = None
+    delivery: "DeliveryReport | None" = None
     message: str | None = None
 
     def artifact(self, ledger_url: str) -> None:
         rows: list[Delivery] = []
         if self.send and self.version is not None:
+            from delivery.ledger import open_ledger
+
             try:
                 with open_ledger(ledger_url) as ledger:
                     rows = ledger.deliveries(self.period, self.version)
@@ -494,11 +521,13 @@ class _Run:
 
 def _recipients(
     settings: Settings, recipients_path: str | None, send: bool, outbox: bool
-) -> tuple[Recipients | None, str]:
+) -> tuple["Recipients | None", str]:
     """The recipients file, checked before anything runs: an address outside the allowed domains refuses
     the whole send (exit 2) before any message leaves or anything is published."""
     if not send:
         return None, ""
+    from delivery.recipients import check_lists, load_recipients
+
     path = settings.recipients_file(Path(recipients_path) if recipients_path else None)
     recipients = load_recipients(path)
     check_lists(recipients, path)
@@ -527,7 +556,7 @@ def _locked_run(
     thresholds: Thresholds,
     parameters: dict[str, Any],
     force: bool,
-    recipients: Recipients | None,
+    recipients: "Recipients | None",
     recipients_file: str,
     outbox: bool,
 ) -> str | State:
@@ -614,6 +643,8 @@ def _locked_run(
     record_stage(out, period, _record(started_at, report_kind, run.outcome, version, data_quality, report))
     if recipients is None:
         return str(out / period)
+    from delivery.send import DeliveryFailed  # only when sending: its messages import the charts
+
     try:
         run.delivery = send_stage.with_options(
             retries=settings.retries, retry_delay_seconds=delays, retry_condition_fn=_transient_delivery
@@ -654,7 +685,7 @@ def _stopped_unreachable(
     exc: BaseException,
     settings: Settings,
     data_quality: dict[str, Any] | None = None,
-    report: ValidationReport | None = None,
+    report: "ValidationReport | None" = None,
 ) -> State:
     record_stage(out, run.period, _record(started_at, run.kind, "failed", None, data_quality, report))
     text = (
@@ -672,7 +703,7 @@ def _record(
     outcome: str,
     version: int | None,
     data_quality: dict[str, Any] | None,
-    report: ValidationReport | None,
+    report: "ValidationReport | None",
 ) -> dict[str, Any]:
     """One line of the run log: outcome and validation summary, no example keys (see publish.run_log)."""
     return {

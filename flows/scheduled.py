@@ -8,8 +8,8 @@ month `lag_months` before the run's scheduled start in the schedule's time zone:
 reports April, also when it starts late or is retried on 9 May.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Prefect validates a deployment run's parameters with a
+# pydantic model of this signature, which must resolve `Period` and `Kind` at run time (tests/uppfoljning/test_serve.py).
 import datetime as dt
 from pathlib import Path
 from typing import Annotated

@@ -7,10 +7,29 @@
 - `writer`: `next_version(...)` then `publish(...)`: versions kept under versions/vN, latest files on top.
 """
 
-from publish.formatting import date_sv, mnkr, month_name, number, percent
-from publish.render import render_report
-from publish.writer import PublishResult, figures_json, next_version, publish
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from publish.formatting import date_sv, mnkr, month_name, number, percent
+    from publish.render import render_report
+    from publish.writer import PublishResult, figures_json, next_version, publish
+
+# Loaded on first use, not with the package: `from publish.lock import ...` must not import Jinja2 and Babel.
+_SOURCES = {
+    "PublishResult": "publish.writer",
+    "date_sv": "publish.formatting",
+    "figures_json": "publish.writer",
+    "mnkr": "publish.formatting",
+    "month_name": "publish.formatting",
+    "next_version": "publish.writer",
+    "number": "publish.formatting",
+    "percent": "publish.formatting",
+    "publish": "publish.writer",
+    "render_report": "publish.render",
+}
 __all__ = [
     "PublishResult",
     "date_sv",
@@ -23,3 +42,9 @@ __all__ = [
     "publish",
     "render_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _SOURCES:
+        raise AttributeError(f"module 'publish' has no attribute {name!r}")
+    return getattr(importlib.import_module(_SOURCES[name]), name)

@@ -9,22 +9,18 @@ server refusing, another run of the period holding it), explained in one paragra
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from expectations.thresholds import load_thresholds
-from extract.sources import load_mapping
+# Only what every command needs: `--help` and the light commands must not import Prefect, Great
+# Expectations, WeasyPrint or matplotlib (README, "Fixed cost"). Each command imports its own.
 from uppfoljning.errors import DataError
-from uppfoljning.settings import (
-    Settings,
-    SettingsError,
-    configure_prefect,
-    load_settings,
-    redact,
-    split_password,
-)
+from uppfoljning.prefect_server import ServerDidNotStart, start_temporary_server
+from uppfoljning.settings import SettingsError, configure_prefect, load_settings, redact, split_password
+
+if TYPE_CHECKING:
+    from uppfoljning.settings import Settings
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BLOCKED, EXIT_STOPPED = 0, 1, 2, 3
 NO_LEDGER_SOURCE = (
@@ -176,46 +172,33 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
-def _start_server_while_importing(module: str) -> None:
-    """Import a flow module while Prefect's temporary server starts, when no server is configured.
-
-    Without PREFECT_API_URL the first flow call starts a local server in a subprocess and waits 4–5 s
-    for it; importing the flows (Great Expectations, WeasyPrint, matplotlib) takes as long again. Both
-    are CPU work in separate processes, so on two cores they overlap: the server is started here, the
-    import runs in a thread meanwhile, and the flow call then finds the server running (Prefect keeps one
-    per process). With a configured server nothing is started.
-    """
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    failure: list[BaseException] = []
-
-    def load() -> None:
-        try:
-            importlib.import_module(module)
-        except BaseException as exc:  # re-raised in the calling thread
-            failure.append(exc)
-
-    loader = threading.Thread(target=load, name=f"import-{module}", daemon=True)
-    loader.start()
-    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        SubprocessASGIServer().start()
-    loader.join()
-    if failure:
-        raise failure[0]
+def _server_not_started(exc: Exception) -> int:
+    print(
+        f"Prefects temporära server startade inte; sätt PREFECT_API_URL till en körande server. "
+        f"/ Prefect's temporary server did not start ({exc}); set PREFECT_API_URL to a running server.",
+        file=sys.stderr,
+    )
+    return EXIT_STOPPED
 
 
 def _demo(out_dir: Path) -> int:
-    _start_server_while_importing("flows.demo")
+    server = start_temporary_server()  # starts while the flows import (see uppfoljning.prefect_server)
     from flows.demo import demo_year
 
+    if server is not None:
+        try:
+            server.wait_until_ready()
+        except ServerDidNotStart as exc:
+            return _server_not_started(exc)
     published = demo_year(out_dir=str(out_dir))
     print(f"Demoåret klart: {len(published)} rapporter under {out_dir}/ (t.ex. {published[1]}/report.html)")
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
-    _start_server_while_importing("flows.monthly")
+    server = start_temporary_server()  # starts while the flow imports (see uppfoljning.prefect_server)
+    from expectations.thresholds import load_thresholds
+    from extract.sources import load_mapping
     from flows.monthly import Blocked, Stopped, monthly_followup
 
     sources = _source_urls(args, settings)
@@ -237,6 +220,11 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
         return _fail(f"Ogiltig databas-URL / invalid database URL: {redact(ledger_url)} / {redact(hr_url)}")
+    if server is not None:
+        try:
+            server.wait_until_ready()
+        except ServerDidNotStart as exc:
+            return _server_not_started(exc)
     state = monthly_followup(
         period=args.period,
         ledger_url=ledger_param,
@@ -273,6 +261,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     """For finance staff fixing data: every finding, with its keys, on the terminal; nothing is written."""
     from expectations.inputs import check_inputs
     from expectations.runner import validate_sources
+    from expectations.thresholds import load_thresholds
+    from extract.sources import load_mapping
     from transforms.periods import Month
     from uppfoljning.inputs import load_inputs
     from uppfoljning.plan import load_plan

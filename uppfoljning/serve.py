@@ -13,39 +13,37 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
+from uppfoljning.prefect_server import ServerDidNotStart, start_server
 from uppfoljning.settings import Settings
 
 EXIT_OK, EXIT_STOPPED = 0, 3
-SERVER_START_TIMEOUT_SECONDS = 120
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
-    server: subprocess.Popen[bytes] | None = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server, api_url = _start_server(args.port)
-        if server is None:
-            print(api_url, file=sys.stderr)
-            return EXIT_STOPPED
-        os.environ["PREFECT_API_URL"] = api_url
+    if os.environ.get("PREFECT_API_URL"):
+        return _serve(args, settings)
+    server = start_server(args.port)
+    try:
+        server.wait_until_ready()
+    except ServerDidNotStart as exc:
+        server.stop()
         print(
-            f"Prefect-servern körs: {api_url.removesuffix('/api')} (UI) / Prefect server and UI", flush=True
+            f"Prefect-servern startade inte (port {args.port} upptagen?); sätt PREFECT_API_URL till en körande "
+            f"server eller välj --port. / {exc}.",
+            file=sys.stderr,
         )
+        return EXIT_STOPPED
+    os.environ["PREFECT_API_URL"] = server.api_url
+    print(
+        f"Prefect-servern körs: {server.api_url.removesuffix('/api')} (UI) / Prefect server and UI",
+        flush=True,
+    )
     try:
         return _serve(args, settings)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        server.stop()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -71,30 +69,3 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     return EXIT_OK
-
-
-def _start_server(port: int) -> tuple[subprocess.Popen[bytes] | None, str]:
-    """`prefect server start` as a child process; (process, API URL) once it answers its health check,
-    or (None, an explanation) when it does not start."""
-    api_url = f"http://127.0.0.1:{port}/api"
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return None, (
-                f"Prefect-servern startade inte (port {port} upptagen?); sätt PREFECT_API_URL till en körande server "
-                f"eller välj --port. / The Prefect server did not start (exit {process.returncode})."
-            )
-        try:
-            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, api_url
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    process.kill()
-    return (
-        None,
-        f"Prefect-servern svarade inte inom {SERVER_START_TIMEOUT_SECONDS} s. / The server did not answer.",
-    )

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from sqlalchemy.engine import make_url
-
 CHECKOUT = Path(__file__).resolve().parents[1]
 RECIPIENTS_FILE = "mottagare.yaml"
 DELIVERY_LEDGER_FILE = "leveranser.db"
@@ -171,6 +169,8 @@ def split_password(url: str, source: str) -> str:
     Prefect stores flow parameters in its database and shows them in the UI, so a database URL given on the
     command line enters the flow without its password; `connect_url` puts it back when connecting.
     """
+    from sqlalchemy.engine import make_url  # here, not on top: `uppfoljning --help` needs no SQLAlchemy
+
     parsed = make_url(url)
     if parsed.password:
         _runtime_passwords[source] = str(parsed.password)
@@ -181,6 +181,8 @@ def split_password(url: str, source: str) -> str:
 
 def connect_url(url: str, source: str) -> str:
     """The URL to connect with: a password from `split_password`, else from UPPFOLJNING_<SOURCE>_PASSWORD."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.password:
         return url
@@ -192,6 +194,8 @@ def connect_url(url: str, source: str) -> str:
 
 def redact(url: str) -> str:
     """A database URL safe for logs and messages: the password is masked."""
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:

@@ -241,16 +241,16 @@ def test_source_database_stopped_mid_run_ends_failed_with_nothing_published_or_s
             server, UPPFOLJNING_RETRY_DELAY_SECONDS="0.05", UPPFOLJNING_RETRIES="2"
         ).items():
             monkeypatch.setenv(name, value)
-        import flows.monthly
+        import expectations.runner  # flows.monthly imports it in the validation task
 
-        validated = flows.monthly.validate_sources
+        validated = expectations.runner.validate_sources
 
         def validate_then_stop(*args: object, **kwargs: object) -> object:
             report = validated(*args, **kwargs)
             stop()  # the database "stops" after validation, before the extract
             return report
 
-        monkeypatch.setattr(flows.monthly, "validate_sources", validate_then_stop)
+        monkeypatch.setattr(expectations.runner, "validate_sources", validate_then_stop)
         office = {**office, "ledger": through, "hr": through}
         status = main(run_args(office, "--send"))
         err = capfd.readouterr().err

@@ -100,7 +100,7 @@ def test_data_the_user_can_fix_is_exit_2_naming_table_key_and_rule(
                 " ('X1', 2, '2025-03-10', 202503, '2440', 'RK100', NULL, -100.00, 'b')"
             )
         )
-    monkeypatch.setattr("flows.monthly.validate_sources", lambda *a, **k: ValidationReport([], 0, {}))
+    monkeypatch.setattr("expectations.runner.validate_sources", lambda *a, **k: ValidationReport([], 0, {}))
     out = tmp_path / "out"
 
     status = _run(urls, out)

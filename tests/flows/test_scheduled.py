@@ -57,6 +57,22 @@ def test_prefect_yaml_deploys_the_flow_with_the_schedule_that_serve_uses() -> No
     assert list(inspect.signature(scheduled_followup.fn).parameters) == ["period", "kind", "send", "force"]
 
 
+def worker_environment(tmp_path: Path) -> dict[str, str]:
+    """The small office's sources, inputs and recipients under tmp_path, as a worker's environment names them."""
+    urls = (f"sqlite:///{tmp_path / 'ledger.db'}", f"sqlite:///{tmp_path / 'hr.db'}")
+    write_small_office(*urls)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "indata-2025.yaml").write_text(yaml.safe_dump(INPUTS, allow_unicode=True), encoding="utf-8")
+    write_recipients(inputs / "mottagare.yaml", [ECONOMY])
+    return {
+        "UPPFOLJNING_LEDGER_URL": urls[0],
+        "UPPFOLJNING_HR_URL": urls[1],
+        "UPPFOLJNING_OUT": str(tmp_path / "out"),
+        "UPPFOLJNING_INPUTS": str(inputs),
+    }
+
+
 async def _artifact(key: str) -> str | None:
     """The newest artifact with `key`: other tests of the session leave artifacts of the same period."""
     from prefect.client.orchestration import get_client
@@ -75,19 +91,9 @@ async def _artifact(key: str) -> str | None:
 def test_the_deployment_flow_runs_a_period_through_prefect_and_leaves_its_artifact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    urls = (f"sqlite:///{tmp_path / 'ledger.db'}", f"sqlite:///{tmp_path / 'hr.db'}")
-    write_small_office(*urls)
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    (inputs / "indata-2025.yaml").write_text(yaml.safe_dump(INPUTS, allow_unicode=True), encoding="utf-8")
-    write_recipients(inputs / "mottagare.yaml", [ECONOMY])
-    out = tmp_path / "out"
-    for name, value in {
-        "UPPFOLJNING_LEDGER_URL": urls[0],
-        "UPPFOLJNING_HR_URL": urls[1],
-        "UPPFOLJNING_OUT": str(out),
-        "UPPFOLJNING_INPUTS": str(inputs),
-    }.items():
+    environment = worker_environment(tmp_path)
+    out = Path(environment["UPPFOLJNING_OUT"])
+    for name, value in environment.items():
         monkeypatch.setenv(name, value)
     for name in ("UPPFOLJNING_SMTP_HOST", "UPPFOLJNING_RECIPIENTS", "UPPFOLJNING_DELIVERY_LEDGER_URL"):
         monkeypatch.delenv(name, raising=False)

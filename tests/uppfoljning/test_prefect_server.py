@@ -1,0 +1,92 @@
+"""The Prefect server the command starts as its child never outlives it: stopped at a normal exit, and
+killed by the kernel (PR_SET_PDEATHSIG) when the command itself is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+# A stand-in for the server (the lifetime is what is tested, not Prefect): a child that would live 2 minutes.
+COMMAND = textwrap.dedent(
+    """
+    import sys, time
+    from uppfoljning.prefect_server import PrefectServer
+
+    server = PrefectServer([sys.executable, "-c", "import time; time.sleep(120)"], port=0)
+    print(server.process.pid, flush=True)
+    if sys.argv[1] == "wait":
+        time.sleep(120)
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie nobody has reaped yet (the container may lack an init)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("end", ["exit", "wait"])
+def test_the_server_child_ends_with_the_command(end: str) -> None:
+    command = subprocess.Popen(
+        [sys.executable, "-c", COMMAND, end], cwd=CHECKOUT, stdout=subprocess.PIPE, text=True
+    )
+    assert command.stdout is not None
+    server_pid = int(command.stdout.readline())
+    if end == "wait":
+        assert _alive(server_pid)
+        command.send_signal(signal.SIGKILL)  # no atexit, no finally: only the kernel can stop the child now
+    command.wait(timeout=30)
+    assert _gone_within(server_pid, 10), f"the server child {server_pid} outlived the command ({end})"
+
+
+TEMPORARY = textwrap.dedent(
+    """
+    import os
+    from uppfoljning.prefect_server import api, start_temporary_server
+
+    server = start_temporary_server()
+    if server is None:
+        print("none", os.environ["PREFECT_API_URL"])
+    else:
+        server.wait_until_ready()
+        print(os.environ["PREFECT_API_URL"] == server.api_url, api(server.api_url, "/health"))
+    """
+)
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_the_temporary_server_is_started_unless_a_server_is_configured(
+    configured: bool, tmp_path: Path
+) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    if configured:
+        env["PREFECT_API_URL"] = "http://prefect.example:4200/api"
+    done = subprocess.run(
+        [sys.executable, "-c", TEMPORARY], cwd=CHECKOUT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    expected = "none http://prefect.example:4200/api" if configured else "True True"
+    assert done.stdout.strip() == expected
