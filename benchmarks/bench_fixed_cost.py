@@ -64,10 +64,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def write_source(folder: Path) -> tuple[str, str, Path]:
-    try:  # the source generator moves out of the core package (issue 11)
-        from generator import generate_demo, write_demo_inputs  # type: ignore[import-not-found]
-    except ImportError:
-        from uppfoljning.demo import generate_demo, write_demo_inputs
+    from generator import generate_demo
+    from generator.demo_files import write_demo_inputs
     from uppfoljning.plan import load_plan
 
     plan = load_plan(year=2025)

@@ -55,10 +55,8 @@ def prefect(*args: str) -> None:
 
 
 def write_source(ledger_url: str, hr_url: str, folder: Path) -> Path:
-    try:  # the source generator moves out of the core package (issue 11)
-        from generator import generate_demo, write_demo_inputs  # type: ignore[import-not-found]
-    except ImportError:
-        from uppfoljning.demo import generate_demo, write_demo_inputs
+    from generator import generate_demo
+    from generator.demo_files import write_demo_inputs
     from uppfoljning.plan import load_plan
 
     plan = load_plan(year=2025)
