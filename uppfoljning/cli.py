@@ -16,6 +16,7 @@ from pathlib import Path
 
 from expectations.thresholds import load_thresholds
 from extract.sources import load_mapping
+from uppfoljning import progress
 from uppfoljning.errors import DataError
 from uppfoljning.settings import (
     Settings,
@@ -52,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="publish a new version even when the figures are unchanged (re-renders the package)",
+    )
+    run.add_argument(
+        "--progress", action="store_true", help="one line on stderr: the run's stages, seconds and outcome"
     )
 
     deliver = commands.add_parser(
@@ -237,6 +241,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
         ledger_param, hr_param = split_password(ledger_url, "ledger"), split_password(hr_url, "hr")
     except Exception:
         return _fail(f"Ogiltig databas-URL / invalid database URL: {redact(ledger_url)} / {redact(hr_url)}")
+    progress.show(args.progress)
     state = monthly_followup(
         period=args.period,
         ledger_url=ledger_param,
