@@ -8,7 +8,7 @@ group, and nothing of it may land on disk outside the published, suppressed figu
 # of its signature, which must resolve `ReportKind` at run time also when a deployment loads the flow.
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from transforms.data_quality import data_quality_block
 from transforms.drilldown import build_drilldown
 from transforms.figures import build_figures
 from transforms.periods import Month, rolling_window, year_to_date
+from uppfoljning import progress
 from uppfoljning.errors import DataError
 from uppfoljning.faults import SourceUnreachable, is_transient_database_error
 from uppfoljning.inputs import Inputs, load_inputs
@@ -474,6 +475,7 @@ def monthly_followup(
         return Failed(message=f"Perioden {period} är upptagen / period busy", data=Stopped(str(exc)))
     finally:
         _dispose_engines()
+        run.stages.report(run.period, run.kind, run.version, run.outcome)
         run.artifact(settings.delivery_ledger(out))
 
 
@@ -490,6 +492,7 @@ class _Run:
     figures: dict[str, Any] | None = None
     delivery: "DeliveryReport | None" = None
     message: str | None = None
+    stages: progress.Stages = field(default_factory=progress.Stages)
 
     def artifact(self, ledger_url: str) -> None:
         rows: list[Delivery] = []
@@ -561,6 +564,7 @@ def _locked_run(
     outbox: bool,
 ) -> str | State:
     period, report_kind = run.period, run.kind
+    run.stages.skip()  # waiting for the period's lock is no stage's time
     started_at = dt.datetime.now(STOCKHOLM).isoformat(timespec="seconds")
     delays = settings.retry_delays()
 
@@ -580,6 +584,7 @@ def _locked_run(
             raise
         return _stopped_unreachable(run, out, started_at, exc, settings)
     run.validation_status = report.status
+    run.stages.done("validera")
     if not report.passed:
         blocked_quality = data_quality_block(report.findings, report.checks_run)
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, blocked_quality, report))
@@ -612,6 +617,7 @@ def _locked_run(
             )
         )
         hr = _checked(retried(extract_hr_stage)(hr_url, plan, report_month, mapping))
+        run.stages.done("hämta")
         figures = _checked(
             compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality, previous_ledger)
         )
@@ -624,9 +630,11 @@ def _locked_run(
         )
         run.validation_status = data_quality["status"]
         figures = {**figures, "data_quality": data_quality}
+        run.stages.done("beräkna")
         version, is_new, published = publish_stage(
             out, figures, plan, inputs, ledger, previous_ledger, hr, parameters, ledger_url_delivery, force
         )
+        run.stages.done("publicera")
     except DataError as exc:
         record_stage(out, period, _record(started_at, report_kind, "blocked", None, data_quality, report))
         run.outcome, run.message = "blocked", f"{exc.rule} ({exc.table})"
@@ -649,6 +657,7 @@ def _locked_run(
         run.delivery = send_stage.with_options(
             retries=settings.retries, retry_delay_seconds=delays, retry_condition_fn=_transient_delivery
         )(out, period, recipients, recipients_file, ledger_url_delivery, outbox)
+        run.stages.done("skicka")
     except DataError as exc:
         run.message = str(exc)
         return _blocked(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 # Only what every command needs: `--help` and the light commands must not import Prefect, Great
 # Expectations, WeasyPrint or matplotlib (README, "Fixed cost"). Each command imports its own.
+from uppfoljning import progress
 from uppfoljning.errors import DataError
 from uppfoljning.prefect_server import ServerDidNotStart, start_temporary_server
 from uppfoljning.settings import SettingsError, configure_prefect, load_settings, redact, split_password
@@ -48,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="publish a new version even when the figures are unchanged (re-renders the package)",
+    )
+    run.add_argument(
+        "--progress", action="store_true", help="one line on stderr: the run's stages, seconds and outcome"
     )
 
     deliver = commands.add_parser(
@@ -225,6 +229,7 @@ def _run(args: argparse.Namespace, settings: Settings, out_dir: Path) -> int:
             server.wait_until_ready()
         except ServerDidNotStart as exc:
             return _server_not_started(exc)
+    progress.show(args.progress)
     state = monthly_followup(
         period=args.period,
         ledger_url=ledger_param,

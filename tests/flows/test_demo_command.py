@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
     out = tmp_path_factory.mktemp("demo-out")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path_factory.mktemp("fresh-prefect-home"))  # as on a fresh machine
+    # A fresh home's server migrates its database first: on a busy shared machine that can exceed the
+    # default wait of 20 s for the temporary server (seen at load average 7).
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
     command = Path(sys.executable).parent / "uppfoljning"
     result = subprocess.run(
         [str(command), "demo", "--out", str(out)], env=env, capture_output=True, text=True, timeout=600
@@ -101,6 +105,47 @@ def test_demo_output_is_clean(demo_run: tuple[Path, subprocess.CompletedProcess[
     assert "Traceback" not in output
     assert "database is locked" not in output
     assert "Demoåret klart: 12 rapporter" in result.stdout
+
+
+SECONDS = r"\d+,\d s"
+STAGE = rf"( {SECONDS})?"
+RUN_LINE = re.compile(
+    rf"(2025-\d\d) (\w+) v(\d): validera{STAGE} · hämta{STAGE} · beräkna{STAGE} · publicera{STAGE}"
+    rf"( · skicka{STAGE})? → (\w+) \({SECONDS}\)"
+)
+IMPORT_LINE = re.compile(
+    rf"(2025-\d\d): kommentarsbladet ifyllt \(\d+ celler\) och inläst \(\d+ rader; {SECONDS}\); körs om"
+)
+
+
+def test_demo_says_what_it_does_month_by_month_without_flooding(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """One stderr line per step (uppfoljning.progress), in order: the source; each month's run; for a board
+    report its version 1 (not sent), the comment sheet imported and version 2 (sent). 23 lines in all:
+    1 + 12 + 5 × 2. Whole lines are matched, so no name, amount or key can be in them."""
+    _, result = demo_run
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"Demokällan skriven till .*demo-kalla/ \(\d+ verifikationer, \d+ personer; {SECONDS}\)", lines[0]
+    )
+    steps = []
+    for line in lines[1:]:
+        if run := RUN_LINE.fullmatch(line):
+            sent = run.group(8) is not None
+            steps.append(("run", run.group(1), run.group(2), run.group(3), sent, run.group(10)))
+        elif imported := IMPORT_LINE.fullmatch(line):
+            steps.append(("import", imported.group(1)))
+        else:
+            raise AssertionError(f"not a progress line: {line!r}")
+    expected: list[tuple[object, ...]] = []
+    for month in range(1, 13):
+        period, kind = f"2025-{month:02d}", EXPECTED_KINDS.get(month, "manadsrapport")
+        if month in EXPECTED_KINDS:
+            expected += [("run", period, kind, "1", False, "publicerad"), ("import", period)]
+        expected.append(("run", period, kind, "2" if month in EXPECTED_KINDS else "1", True, "publicerad"))
+    assert steps == expected
+    assert len(lines) == 23
 
 
 def test_demo_december_equals_an_independent_computation(

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
@@ -20,6 +21,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from publish import package as package_module
+from publish.charts import Chart
+from publish.history import report_points
 from publish.mail import Change, as_correction, parse_stored
 from publish.package import PACKAGE_FILES, Package, build_package
 from tests import package_fixture as fx
@@ -401,3 +405,47 @@ def test_report_html_is_self_contained(package: Package) -> None:
     assert "http://" not in html and "https://" not in html
     assert '<html lang="sv">' in html
     assert "<title>Uppföljningsrapport 1 – april 2025</title>" in html
+
+
+# --- charts reused between versions -----------------------------------------------------------------------
+def test_a_version_with_the_same_chart_data_reuses_the_charts_and_a_changed_figure_redraws(
+    plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's version 2 of a board report differs from version 1 only in words (the comment sheet): its
+    charts are version 1's images, not drawn again. A changed figure draws its chart anew."""
+    drawn: list[str] = []
+    for name in ("economy_chart", "forecast_path_chart", "indicators_chart"):
+        draw = getattr(package_module, name)
+
+        def counted(*args: Any, _draw: Any = draw, _name: str = name) -> Any:
+            drawn.append(_name)
+            return _draw(*args)
+
+        monkeypatch.setattr(package_module, name, counted)
+    monkeypatch.setattr(package_module, "_recent_charts", OrderedDict())
+
+    def charts(figures: dict[str, Any]) -> list[Chart]:
+        return package_module.render_charts(
+            figures, plan, fx.drilldown(), report_points([*fx.earlier_months(), figures])
+        )
+
+    first = charts(fx.figures("ur1", version=1))
+    assert drawn == ["economy_chart", "forecast_path_chart", "indicators_chart"]
+    commented = fx.figures("ur1", version=2)
+    commented["economy"]["forecast_adjustments"][0]["comment"] = "Två tjänster tillsätts i september."
+    second = charts(commented)
+    assert len(drawn) == 3  # nothing drawn for version 2
+    assert [c.png for c in second] == [c.png for c in first]
+
+    # The net cost's year-end forecast 26 654 321.05 → 27 000 000.00: the economy chart shows it, the
+    # history charts do not (they read the forecast deviation and the indicators).
+    changed = fx.figures("ur1", version=3)
+    changed["economy"]["rows"] = {**changed["economy"]["rows"]}
+    changed["economy"]["rows"]["netto"] = {
+        **changed["economy"]["rows"]["netto"],
+        "forecast_year": 27_000_000.0,
+    }
+    third = charts(changed)
+    assert drawn[3:] == ["economy_chart"]
+    assert third[0].png != first[0].png
+    assert [c.png for c in third[1:]] == [c.png for c in first[1:]]
