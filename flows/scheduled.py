@@ -41,8 +41,7 @@ Kind = Annotated[ReportKind | None, Field(description="Rapporttyp; tomt: enligt 
 def report_month(scheduled: dt.datetime, timezone: str, lag_months: int) -> Month:
     """The month `lag_months` before the scheduled start, in the schedule's time zone."""
     local = scheduled.astimezone(ZoneInfo(timezone))
-    index = local.year * 12 + (local.month - 1) - lag_months
-    return Month(index // 12, index % 12 + 1)
+    return Month(local.year, local.month).plus(-lag_months)
 
 
 @flow(name=DEPLOYMENT_FLOW, log_prints=False, persist_result=False)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.economy import rows_of_accounts
+from transforms.periods import Month, calendar_year, year_to_date
 from uppfoljning.plan import PNL_ROWS
 
 DRILLDOWN_ROWS = (*PNL_ROWS, "regionbidrag")
@@ -61,10 +62,12 @@ def build_drilldown(
     month: int,
 ) -> Drilldown:
     """Split every economy row by cost centre and by account, month by month (see the module doc)."""
-    months = tuple(year * 100 + m for m in range(1, month + 1))
+    months = tuple(m.yyyymm for m in year_to_date(Month(year, month)).months)
     actual_lines = _pnl_lines(actuals[actuals["period"].isin(months)], row_of_account, "gl_entries")
     budget_lines = _pnl_lines(
-        budget[budget["period"].between(year * 100 + 1, year * 100 + 12)], row_of_account, "budget_entries"
+        budget[budget["period"].isin([m.yyyymm for m in calendar_year(year).months])],
+        row_of_account,
+        "budget_entries",
     )
 
     names = cost_centers.set_index("cost_center")["name"].to_dict()
