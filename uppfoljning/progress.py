@@ -50,8 +50,11 @@ def say(text: str) -> None:
 
 
 def seconds(value: float) -> str:
-    """Seconds the Swedish way, one decimal: 1,2 s."""
-    return f"{value:.1f}".replace(".", ",") + " s"
+    """Seconds the Swedish way, one decimal: 1,2 s (the reports' own number format; Babel is imported here
+    so that `uppfoljning --help` does not pay for it)."""
+    from publish.formatting import number
+
+    return f"{number(value, 1)} s"
 
 
 @dataclass
