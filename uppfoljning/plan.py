@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from uppfoljning.datafile import load_yaml
 from uppfoljning.errors import DataError, schema_error_key
 
 MNKR = 1_000_000.0
@@ -276,7 +277,7 @@ def load_plan(path: Path | None = None, year: int = 2025) -> Plan:
             table=source, key="the file", rule="plan.readable", problem=f"the plan file cannot be read: {exc}"
         ) from exc
     try:
-        return Plan.model_validate(yaml.safe_load(text))
+        return Plan.model_validate(load_yaml(text))
     except (yaml.YAMLError, ValidationError) as exc:  # pydantic's message names the field; add the file
         raise DataError(
             table=source,

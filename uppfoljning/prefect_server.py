@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import importlib
 import json
 import os
 import signal
@@ -49,9 +50,14 @@ class PrefectServer:
         )
         atexit.register(self.stop)
 
-    def wait_until_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        """Return once the server answers /health; ServerDidNotStart when it exits or times out."""
+    def wait_until_ready(self, timeout: float = START_TIMEOUT_SECONDS, meanwhile: Sequence[str] = ()) -> None:
+        """Return once the server answers /health; ServerDidNotStart when it exits or times out.
+
+        `meanwhile`: modules the command will import anyway, imported one by one while the server is not
+        ready yet (the server starts on the other core; the command would otherwise sit idle). Those
+        left when it answers are imported where they are used, as without this."""
         deadline = time.monotonic() + timeout
+        waiting = list(meanwhile)
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 code = None if self.process is None else self.process.returncode
@@ -61,7 +67,10 @@ class PrefectServer:
                     return
             except (urllib.error.URLError, OSError, ValueError):
                 pass
-            time.sleep(0.1)
+            if waiting:
+                importlib.import_module(waiting.pop(0))
+            else:
+                time.sleep(0.1)
         raise ServerDidNotStart(
             f"the Prefect server on port {self.port} did not answer within {timeout:.0f} s"
         )

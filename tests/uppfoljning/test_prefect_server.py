@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -90,3 +91,67 @@ def test_the_temporary_server_is_started_unless_a_server_is_configured(
     assert done.returncode == 0, done.stderr
     expected = "none http://prefect.example:4200/api" if configured else "True True"
     assert done.stdout.strip() == expected
+
+
+# A stand-in server that answers /health with `true` once its file `ready` exists.
+HEALTH_SERVER = textwrap.dedent(
+    """
+    import http.server, pathlib, sys
+
+    ready = pathlib.Path(sys.argv[2])
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"true" if ready.exists() else b"false"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
+    """
+)
+
+
+def _module(folder: Path, name: str, body: str = "") -> str:
+    (folder / f"{name}.py").write_text(body)
+    return name
+
+
+def _listening(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the stand-in server did not listen on {port}")
+
+
+@pytest.mark.parametrize("ready_at_start", [False, True])
+def test_modules_are_imported_only_while_the_server_is_not_ready(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready_at_start: bool
+) -> None:
+    from uppfoljning.prefect_server import PrefectServer, free_port
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ready = tmp_path / "ready"
+    if ready_at_start:
+        ready.touch()
+    # Importing the first module makes the server ready: the second is then left to where it is used.
+    first = _module(tmp_path, "warm_first_7f3a", f"import pathlib\npathlib.Path({str(ready)!r}).touch()\n")
+    second = _module(tmp_path, "warm_second_7f3a")
+    port = free_port()
+    server = PrefectServer([sys.executable, "-c", HEALTH_SERVER, str(port), str(ready)], port)
+    try:
+        _listening(port)
+        server.wait_until_ready(timeout=30, meanwhile=[first, second])
+        imported = [name for name in (first, second) if name in sys.modules]
+    finally:
+        server.stop()
+        for name in (first, second):
+            sys.modules.pop(name, None)
+    assert imported == ([] if ready_at_start else [first])
