@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from uppfoljning.datafile import load_yaml
 from uppfoljning.errors import DataError, schema_error_key
 from uppfoljning.plan import ReportKind
 
@@ -95,7 +96,7 @@ class Recipients(BaseModel):
 def load_recipients(path: Path) -> Recipients:
     """The recipients file, checked: a DataError names the file, the place and the rule."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(
             table=str(path),

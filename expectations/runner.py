@@ -195,7 +195,16 @@ def new_context() -> AbstractDataContext:
         # Otherwise every validation draws tqdm "Calculating Metrics" bars on stderr.
         progress_bars=ProgressBarsConfig(globally=False),
     )
-    return gx.get_context(project_config=config, mode="ephemeral")
+    context = gx.get_context(project_config=config, mode="ephemeral")
+    # An ephemeral context keeps its project config in memory, yet "saves" it after every data source and
+    # asset added: the whole config serialized to YAML, 16 times a validation, which nothing reads back
+    # (a quarter of a validation's time on the demo's source: 0.15 s against 0.12 s).
+    context.variables.save = _not_saved  # type: ignore[method-assign]
+    return context
+
+
+def _not_saved() -> None:
+    """What an in-memory context's variables save: nothing (see new_context)."""
 
 
 def run_suite(context: AbstractDataContext, source: Source) -> SuiteOutcome:

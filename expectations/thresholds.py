@@ -11,10 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from uppfoljning.datafile import file_error, invalid_file, read_yaml
+from uppfoljning.datafile import file_error, invalid_file, load_yaml, read_yaml
 
 
 class _Strict(BaseModel):
@@ -83,7 +82,7 @@ def load_thresholds(path: Path | None) -> Thresholds:
 
 def _builtin() -> dict[str, Any]:
     text = resources.files("expectations").joinpath("thresholds.yaml").read_text(encoding="utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(load_yaml(text))
 
 
 def _validated(data: dict[str, Any], source: str) -> Thresholds:

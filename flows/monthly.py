@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.thresholds import Thresholds, load_thresholds
@@ -221,6 +222,14 @@ def compute(
         )
     except DataError as exc:
         return exc
+
+
+def _as_is(value: T) -> T:
+    """`value` handed to a task as it is: Prefect walks every parameter of a task call twice, element by
+    element, looking for futures to wait for and to link (prefect's `quote` says there are none). For the
+    plan (a tree of pydantic models), the figures and the extracts that walk cost about 1 s of the demo
+    year. The task still receives the value itself."""
+    return cast(T, quote(value))
 
 
 def _checked(result: T | DataError) -> T:
@@ -577,7 +586,7 @@ def _locked_run(
     ledger_url_delivery = settings.delivery_ledger(out)
     try:
         retried(reach_sources)(ledger_url, hr_url)
-        report = retried(validate)(ledger_url, hr_url, plan, report_month, mapping, thresholds)
+        report = retried(validate)(ledger_url, hr_url, _as_is(plan), report_month, mapping, thresholds)
     except Exception as exc:
         if not is_transient_database_error(exc):
             record_stage(out, period, _record(started_at, report_kind, "failed", None, None, None))
@@ -604,7 +613,7 @@ def _locked_run(
     # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
     # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
-        ledger = _checked(retried(extract_ledger_stage)(ledger_url, plan, report_month, mapping))
+        ledger = _checked(retried(extract_ledger_stage)(ledger_url, _as_is(plan), report_month, mapping))
         # The previous report's forecast is compared with this one (domain §5): its month is extracted
         # again, as a rerun of it would read it (periods up to that month only).
         previous_ledger = (
@@ -612,14 +621,23 @@ def _locked_run(
             if previous_month_number is None
             else _checked(
                 retried(extract_ledger_stage)(
-                    ledger_url, plan, Month(report_month.year, previous_month_number), mapping
+                    ledger_url, _as_is(plan), Month(report_month.year, previous_month_number), mapping
                 )
             )
         )
-        hr = _checked(retried(extract_hr_stage)(hr_url, plan, report_month, mapping))
+        hr = _checked(retried(extract_hr_stage)(hr_url, _as_is(plan), report_month, mapping))
         run.stages.done("hämta")
         figures = _checked(
-            compute(plan, inputs, report_month, report_kind, ledger, hr, data_quality, previous_ledger)
+            compute(
+                _as_is(plan),
+                _as_is(inputs),
+                report_month,
+                report_kind,
+                _as_is(ledger),
+                _as_is(hr),
+                _as_is(data_quality),
+                _as_is(previous_ledger),
+            )
         )
         # Which deviations need a comment depends on the figures, so this check runs after them; its
         # finding is listed with the others (report, figures.json, run log).
@@ -632,7 +650,16 @@ def _locked_run(
         figures = {**figures, "data_quality": data_quality}
         run.stages.done("beräkna")
         version, is_new, published = publish_stage(
-            out, figures, plan, inputs, ledger, previous_ledger, hr, parameters, ledger_url_delivery, force
+            out,
+            _as_is(figures),
+            _as_is(plan),
+            _as_is(inputs),
+            _as_is(ledger),
+            _as_is(previous_ledger),
+            _as_is(hr),
+            _as_is(parameters),
+            ledger_url_delivery,
+            force,
         )
         run.stages.done("publicera")
     except DataError as exc:
