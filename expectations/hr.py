@@ -6,12 +6,15 @@ and the employment register are checked whole. Example keys are pseudonymous ids
 or spell id, with a period), never other personal data; the few examples that show a value show a code
 (employment type, end reason) or scheduled hours, never sick-leave hours, which are health data.
 
-How the checks are evaluated (scans.py): the row rules of a table in one pass over its rows; the rules
-that need a grouping in one pass each: ids, spells, and the person-months, where scheduled and sick hours
-are summed side by side (UNION ALL, then GROUP BY) for the three rules on a month's hours. The sources are
-views without indexes, so no subquery is correlated with the outer row (SQLite ran one such query as a
-nested loop: 55 s at 30 000 persons); another table is read in an uncorrelated IN, which both databases
-hash or semi-join.
+How the checks are evaluated (scans.py): the row rules of a table in one pass over its rows, or over the
+rows of the scope where the rule is scoped; the rules that need a grouping in one pass each: ids, periods,
+spells, and the person-months: scheduled hours alone per person-month for the rules on scheduled hours
+(and their persons), sick hours beside the same month's scheduled hours (UNION ALL, then GROUP BY) for the
+rules on sick hours. Each pass reads the scope as a range of the recommended indexes (extract.sources
+RECOMMENDED_INDEXES) where they exist, and stays one pass over the table where they do not. The sources
+may be views without indexes, so no subquery is correlated with the outer row and no grouped subquery is
+joined (SQLite ran such queries as nested loops: 55 s at 30 000 persons); another table is read in an
+uncorrelated IN, which both databases hash or semi-join.
 
 Dates are compared only with ISO date literals ('2025-03-01'): PostgreSQL reads the literal as a date,
 SQLite compares the ISO text it stores, so the same SQL runs on both without knowing the dialect. A
@@ -38,16 +41,30 @@ EXAMPLE_VALUE_CHARS = 30
 # --- what the checks read besides the rows of their table ----------------------------------------------------
 PERSONS = "(SELECT person_id, COUNT(*) AS copies FROM {batch} GROUP BY person_id) AS persons"
 EMPLOYMENT_IDS = "(SELECT employment_id, COUNT(*) AS copies FROM {batch} GROUP BY employment_id) AS ids"
-# Per person and month of the scope: the scheduled hours (and rows without hours) beside the sick hours.
-PERSON_MONTHS = (
-    "(SELECT person_id, period, SUM(scheduled_rows) AS scheduled_rows, SUM(missing) AS missing,"
-    " SUM(scheduled) AS scheduled, SUM(sick_rows) AS sick_rows, SUM(sick_missing) AS sick_missing,"
-    " SUM(sick) AS sick FROM"
-    " (SELECT person_id, period, 1 AS scheduled_rows, CASE WHEN hours IS NULL THEN 1 ELSE 0 END AS missing,"
-    " hours AS scheduled, 0 AS sick_rows, 0 AS sick_missing, 0 AS sick FROM {batch} WHERE {hr_scope}"
-    " UNION ALL SELECT person_id, period, 0, 0, 0, 1, CASE WHEN hours IS NULL THEN 1 ELSE 0 END, hours"
-    " FROM {sick_leave} AS sick_rows WHERE {hr_scope})"
-    " AS hours GROUP BY person_id, period) AS person_months"
+# The table's distinct periods: with the recommended index (period first) SQLite skips from one period to
+# the next instead of reading every row; without it, one pass over the table as any row check would be.
+PERIODS = "(SELECT DISTINCT period FROM {batch}) AS periods"
+# The rows of the scope: a range of the recommended index instead of the whole table.
+SCOPED_ROWS = "(SELECT * FROM {batch} WHERE {hr_scope}) AS scoped_rows"
+# Per person and month of the scope, the scheduled hours alone, grouped in the order of the recommended
+# index (period, person_id), so that SQLite streams the groups from it without sorting.
+SCHEDULED_MONTHS = (
+    "(SELECT period, person_id, COUNT(*) - COUNT(hours) AS missing, SUM(hours) AS scheduled FROM {batch}"
+    " WHERE {hr_scope} GROUP BY period, person_id) AS scheduled_months"
+)
+# Per person and month of the scope with sick leave: the sick hours beside the scheduled hours of the same
+# person-month (UNION ALL, then GROUP BY). Only the scheduled rows of person-months with sick leave are read
+# into the grouping (an uncorrelated IN of (period, person_id): PostgreSQL merges or hashes it, SQLite looks
+# each row up in the set it builds once), so the grouping sorts or hashes the sick rows and about as many
+# scheduled rows, not every scheduled row of the scope.
+SICK_MONTHS = (
+    "(SELECT person_id, period, SUM(sick_rows) AS sick_rows, SUM(sick_missing) AS sick_missing,"
+    " SUM(sick) AS sick, SUM(scheduled) AS scheduled FROM"
+    " (SELECT person_id, period, 1 AS sick_rows, CASE WHEN hours IS NULL THEN 1 ELSE 0 END AS sick_missing,"
+    " hours AS sick, 0 AS scheduled FROM {batch} WHERE {hr_scope}"
+    " UNION ALL SELECT person_id, period, 0, 0, 0, hours FROM {scheduled_hours} AS scheduled_rows"
+    " WHERE {hr_scope} AND (period, person_id) IN (SELECT period, person_id FROM {batch} WHERE {hr_scope}))"
+    " AS hours GROUP BY person_id, period) AS sick_person_months"
 )
 SPELLS = (
     "(SELECT spell_id, COUNT(DISTINCT person_id) AS persons, COUNT(DISTINCT spell_start) AS starts,"
@@ -59,12 +76,15 @@ SPELLS = (
 # sick-leave rows events of their month (0). A running sum per person ordered by month, events before
 # sick rows, is the number of employments active in that month. One sort of ~2 rows per employment plus
 # the sick rows; crossing the employments with the months and grouping sorts ~12 rows per employment and
-# took twice as long. The sick side reads only the scope's valid months and persons in employees, so a
-# malformed period or an unknown person is reported once, by hr.period_valid or hr.sick_leave_person_known.
+# took twice as long. The sick side reads only the scope's valid months, and the check keeps only persons
+# in employees, so a malformed period or an unknown person is reported once, by hr.period_valid or
+# hr.sick_leave_person_known. The persons are tested in the check, on the few sick rows without an
+# employment, not on every sick row: SQLite used an IN on the rows to look each (period, person) of
+# employees up in the index instead (1.5 million lookups at 127 560 persons).
 EMPLOYMENT_MONTHS = (
     "(SELECT person_id, period, is_sick, SUM(change) OVER (PARTITION BY person_id ORDER BY month_index, is_sick)"
     " AS active_employments FROM (SELECT person_id, period, CASE period {month_index} END AS month_index,"
-    " 1 AS is_sick, 0 AS change FROM {batch} WHERE period IN ({scope_periods}) AND person_id IN ({known_persons})"
+    " 1 AS is_sick, 0 AS change FROM {batch} WHERE period IN ({scope_periods})"
     " UNION ALL SELECT person_id, NULL AS period, first_month, 0, 1 FROM ({employment_spans}) AS span_start"
     " WHERE first_month <= last_month"
     " UNION ALL SELECT person_id, NULL AS period, last_month + 1, 0, -1 FROM ({employment_spans}) AS span_end"
@@ -165,7 +185,8 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "scheduled_hours",
-                where="{hr_scope} AND " + UNKNOWN_PERSON,
+                source=SCHEDULED_MONTHS,
+                where=UNKNOWN_PERSON,
                 key=PERSON,
                 noun=("person id", "person ids"),
                 distinct=True,
@@ -182,7 +203,8 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "sick_leave",
-                where="{hr_scope} AND " + UNKNOWN_PERSON,
+                source=SCOPED_ROWS,
+                where=UNKNOWN_PERSON,
                 key=PERSON,
                 noun=("person id", "person ids"),
                 distinct=True,
@@ -205,7 +227,8 @@ HR_RULES: list[Rule] = [
             ),
             Check(
                 "sick_leave",
-                where="{hr_scope} AND (spell_start IS NULL OR (spell_end IS NOT NULL AND spell_start > spell_end))",
+                source=SCOPED_ROWS,
+                where="spell_start IS NULL OR (spell_end IS NOT NULL AND spell_start > spell_end)",
                 key=SPELL,
                 noun=("spell", "spells"),
                 distinct=True,
@@ -222,6 +245,7 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "scheduled_hours",
+                source=PERIODS,
                 where="period IS NULL OR {invalid_period}",
                 key=PERIOD,
                 noun=("period", "periods"),
@@ -229,6 +253,7 @@ HR_RULES: list[Rule] = [
             ),
             Check(
                 "sick_leave",
+                source=PERIODS,
                 where="period IS NULL OR {invalid_period}",
                 key=PERIOD,
                 noun=("period", "periods"),
@@ -334,8 +359,8 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "scheduled_hours",
-                source=PERSON_MONTHS,
-                where="scheduled_rows > 0 AND (missing > 0 OR scheduled < {min_scheduled_hours_per_month})",
+                source=SCHEDULED_MONTHS,
+                where="missing > 0 OR scheduled < {min_scheduled_hours_per_month}",
                 key=MONTH_HOURS,
                 noun=("person-month", "person-months"),
             ),
@@ -354,7 +379,7 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "scheduled_hours",
-                source=PERSON_MONTHS,
+                source=SCHEDULED_MONTHS,
                 where="scheduled > {max_scheduled_hours_per_month}",
                 key=MONTH_HOURS,
                 noun=("person-month", "person-months"),
@@ -363,7 +388,7 @@ HR_RULES: list[Rule] = [
     ),
     # Critical, judged like scheduled hours on the person-month's sum: a correction row may be negative
     # (+40 h, then -8 h), the month may not. Compared in whole centi-hours (floating-point sums of
-    # corrections that cancel are 1e-14 off). Evaluated with scheduled_hours' person-months.
+    # corrections that cancel are 1e-14 off).
     Rule(
         "hr.sick_hours_nonnegative",
         "critical",
@@ -374,18 +399,17 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "sick_leave",
-                source=PERSON_MONTHS,
+                source=SICK_MONTHS,
                 where="person_id IS NOT NULL AND sick_rows > 0 AND (sick_missing > 0 OR ROUND(sick * 100) < 0)",
                 key=PERSON_MONTH,
                 noun=("person-month", "person-months"),
-                batch="scheduled_hours",
             ),
         ),
     ),
     # Critical: the person-month's sick-leave ratio would exceed 100 %. Only person-months with scheduled
     # hours are compared: the indicator counts sick hours only there, and hourly staff without a schedule
     # are outside it. Compared in whole centi-hours, so that floating-point sums of several spells in one
-    # full month do not exceed the month by 1e-13. Evaluated with scheduled_hours' person-months.
+    # full month do not exceed the month by 1e-13.
     Rule(
         "hr.sick_hours_within_schedule",
         "critical",
@@ -396,11 +420,10 @@ HR_RULES: list[Rule] = [
         checks=(
             Check(
                 "sick_leave",
-                source=PERSON_MONTHS,
+                source=SICK_MONTHS,
                 where="person_id IS NOT NULL AND scheduled > 0 AND ROUND(sick * 100) > ROUND(scheduled * 100)",
                 key=PERSON_MONTH,
                 noun=("person-month", "person-months"),
-                batch="scheduled_hours",
             ),
         ),
     ),
@@ -436,7 +459,7 @@ HR_RULES: list[Rule] = [
             Check(
                 "sick_leave",
                 source=EMPLOYMENT_MONTHS,
-                where="is_sick = 1 AND active_employments <= 0",
+                where="is_sick = 1 AND active_employments <= 0 AND person_id IN ({known_persons})",
                 key=PERSON_MONTH,
                 noun=("person-month", "person-months"),
                 distinct=True,

@@ -68,9 +68,14 @@ def _turnover(
     conn: sa.Connection, window: Window, definitions: Definitions, tables: HrTables
 ) -> tuple[list[int], dict[str, int]]:
     """The permanent employees at each month-end of the window and the window's leavers per end reason,
-    in one pass over the employments: a column per month-end and per end reason of the plan.
+    in one statement: the employments grouped per person (one grouping), a column per month-end (1 if one
+    of the person's employments is active that day) and per end reason of the plan (the person's leavers),
+    then summed.
 
-    A person with two employments at one month-end (an internal move on the same day) counts once.
+    A person with two employments at one month-end (an internal move on the same day) counts once. One
+    grouping per person rather than a COUNT(DISTINCT ...) per month-end, which sorts the employments
+    once for each month-end; an employment without a person id is no person (COUNT(DISTINCT) skips it
+    too) but its end is a leaver.
     """
     employments = tables.employments
     turnover = definitions.turnover
@@ -79,21 +84,33 @@ def _turnover(
     def employed_at(day: dt.date) -> sa.ColumnElement[bool]:
         return sa.and_(started <= day, sa.or_(ended.is_(None), ended >= day))
 
-    headcounts = [
-        sa.func.count(sa.distinct(sa.case((employed_at(day), person)))) for day in window.month_ends
-    ]
     left_in_window = ended.between(window.first.first_day, window.last.last_day)
-    leavers = [
-        sa.func.sum(sa.case((sa.and_(left_in_window, employments.c.end_reason == reason), 1), else_=0))
-        for reason in turnover.end_reasons
-    ]
-    query = (
-        sa.select(*headcounts, *leavers)
+    per_person = (
+        sa.select(
+            *(
+                sa.func.max(sa.case((employed_at(day), 1), else_=0)).label(f"employed_{number}")
+                for number, day in enumerate(window.month_ends)
+            ),
+            *(
+                sa.func.sum(
+                    sa.case((sa.and_(left_in_window, employments.c.end_reason == reason), 1), else_=0)
+                ).label(f"left_{number}")
+                for number, reason in enumerate(turnover.end_reasons)
+            ),
+        )
         .where(employments.c.employment_type.in_(turnover.employment_types))
         # Only employments that may count: a month-end headcount or a leaver of the window.
         .where(sa.or_(ended.is_(None), ended >= window.first.first_day))
+        .group_by(person)
+        .add_columns(person.label("person_id"))
+        .subquery("per_person")
     )
-    row = conn.execute(query).one()
+    headcounts = [
+        sa.func.sum(sa.case((per_person.c.person_id.is_(None), 0), else_=per_person.c[f"employed_{number}"]))
+        for number in range(len(window.month_ends))
+    ]
+    leavers = [sa.func.sum(per_person.c[f"left_{number}"]) for number in range(len(turnover.end_reasons))]
+    row = conn.execute(sa.select(*headcounts, *leavers)).one()
     counts = [int(value or 0) for value in row]  # SUM over no rows is NULL
     by_reason = dict(zip(turnover.end_reasons, counts[len(headcounts) :], strict=True))
     return counts[: len(headcounts)], {str(reason): n for reason, n in by_reason.items() if n > 0}
@@ -131,12 +148,15 @@ def _sick_by_group(
     not count. Hours are summed as whole centi-hours (extract.sql.hundredths), so a month of +160.10 and
     -160.10 is exactly 0.
 
-    The query is flat joins and groupings only: scheduled and sick rows side by side (UNION ALL, each row
-    joined to employees), grouped per person-month over the months spanning all windows, then per person
-    and per group with a column set per window (a person-month outside a window adds nothing to its
-    columns). The sources are views without indexes: a grouped subquery joined to employees, or a
-    correlated EXISTS, made SQLite nest loops over unindexed sets (28 s and 55 s at 30 000 persons;
-    benchmarks/bench_monthly.py), so employees is joined to the rows, not to the persons.
+    The query is groupings only, no join: scheduled and sick rows side by side (UNION ALL), grouped per
+    person-month over the months spanning all windows, without employees; then the person-months beside
+    the employees' rows (sex and age group), grouped per person, with a column set per window (a
+    person-month outside a window adds nothing to its columns); then per group. A person without an
+    employees row is not counted (as an inner join would drop it); a person id twice in employees, which
+    hr.person_ids_unique blocks, would count once. Grouping before meeting employees keeps the rows that
+    are sorted or hashed narrow, and the one place persons meet employees is a grouping, not a join: the
+    sources are views without indexes, and a join of a grouped subquery with employees made SQLite nest
+    loops over both (28 s at 30 000 persons; a correlated EXISTS 55 s; benchmarks/bench_monthly.py).
     """
     employees, scheduled_hours, sick_leave = tables.employees, tables.scheduled_hours, tables.sick_leave
     span = Window.spanning(*windows)
@@ -155,61 +175,67 @@ def _sick_by_group(
     long_term = spell_days >= definitions.sick_leave.long_term_min_days
     sick_centi = hundredths(sick_leave.c.hours)
 
-    age_group = _age_group(report_month.year, definitions, tables)
-    scheduled_rows = (
-        sa.select(
-            scheduled_hours.c.person_id.label("person_id"),
-            scheduled_hours.c.period.label("period"),
-            employees.c.sex.label("sex"),
-            age_group,
-            hundredths(scheduled_hours.c.hours).label("scheduled"),
-            none.label("sick"),
-            none.label("long_term"),
-        )
-        .select_from(scheduled_hours.join(employees, employees.c.person_id == scheduled_hours.c.person_id))
-        .where(scheduled_hours.c.period.between(first, last))
-    )
-    sick_rows = (
-        sa.select(
-            sick_leave.c.person_id,
-            sick_leave.c.period,
-            employees.c.sex,
-            age_group,
-            none,
-            sick_centi,
-            sa.case((long_term, sick_centi), else_=none),
-        )
-        .select_from(sick_leave.join(employees, employees.c.person_id == sick_leave.c.person_id))
-        .where(sick_leave.c.period.between(first, last))
-    )
+    scheduled_rows = sa.select(
+        scheduled_hours.c.person_id.label("person_id"),
+        scheduled_hours.c.period.label("period"),
+        hundredths(scheduled_hours.c.hours).label("scheduled"),
+        none.label("sick"),
+        none.label("long_term"),
+    ).where(scheduled_hours.c.period.between(first, last))
+    sick_rows = sa.select(
+        sick_leave.c.person_id,
+        sick_leave.c.period,
+        none,
+        sick_centi,
+        sa.case((long_term, sick_centi), else_=none),
+    ).where(sick_leave.c.period.between(first, last))
     rows = sa.union_all(scheduled_rows, sick_rows).subquery("hours_by_kind")
     person_months = (
         sa.select(
             rows.c.person_id,
             rows.c.period,
-            rows.c.sex,
-            rows.c.age_group,
             sa.func.sum(rows.c.scheduled).label("scheduled"),
             sa.func.sum(rows.c.sick).label("sick"),
             sa.func.sum(rows.c.long_term).label("long_term"),
+            sa.null().cast(sa.Text).label("sex"),
+            sa.null().cast(sa.Text).label("age_group"),
+            sa.literal_column("0", sa.Integer).label("is_employee"),
         )
-        .group_by(rows.c.person_id, rows.c.period, rows.c.sex, rows.c.age_group)
+        .group_by(rows.c.person_id, rows.c.period)
         # Only months with ordinary working time: their persons are the population, their sick hours count.
         .having(sa.func.sum(rows.c.scheduled) > 0)
-        .subquery("person_months")
     )
+    employee_rows = sa.select(
+        employees.c.person_id,
+        sa.null().cast(sa.Integer),
+        none,
+        none,
+        none,
+        employees.c.sex,
+        _age_group(report_month.year, definitions, tables),
+        sa.literal_column("1", sa.Integer),
+    ).where(employees.c.person_id.is_not(None))
+    facts = sa.union_all(person_months, employee_rows).subquery("person_facts")
     # Per person and window: 1 if the person has such a month in the window, and the window's sums. A
     # grouping per person, then per group, is cheaper than COUNT(DISTINCT person_id) per group and window,
     # which sorts the person-months once more for each window.
     per_window: list[sa.ColumnElement[int]] = []
     for number, window in enumerate(windows):
-        inside = person_months.c.period.between(window.first.yyyymm, window.last.yyyymm)
+        inside = facts.c.period.between(window.first.yyyymm, window.last.yyyymm)
         per_window.append(sa.func.max(sa.case((inside, 1), else_=0)).label(f"present_{number}"))
         for hours in ("scheduled", "sick", "long_term"):
-            column = person_months.c[hours]
+            column = facts.c[hours]
             per_window.append(sa.func.sum(sa.case((inside, column), else_=none)).label(f"{hours}_{number}"))
-    keys = (person_months.c.person_id, person_months.c.sex, person_months.c.age_group)
-    persons = sa.select(*keys, *per_window).group_by(*keys).subquery("persons")
+    persons = (
+        sa.select(
+            sa.func.max(facts.c.sex).label("sex"),
+            sa.func.max(facts.c.age_group).label("age_group"),
+            *per_window,
+        )
+        .group_by(facts.c.person_id)
+        .having(sa.func.max(facts.c.is_employee) == 1)
+        .subquery("persons")
+    )
     groups = sa.select(
         persons.c.sex, persons.c.age_group, *(total(persons.c[column.name]) for column in per_window)
     ).group_by(persons.c.sex, persons.c.age_group)

@@ -289,6 +289,24 @@ def test_sick_leave_in_a_month_without_scheduled_hours_is_not_compared(sqlite_ur
     assert validate(url).findings == []
 
 
+# P1's January after a correction row: 160 - 40 = 120 h scheduled, 24 + 100 = 124 h sick. Only the scheduled
+# rows of person-months with sick leave are read for this rule: both of P1's January rows must be (without
+# the correction, 160 h would hide the excess), beside P2's January and P1's February, which have no sick
+# leave to compare.
+SICK_OVER_CORRECTED_SCHEDULE = [
+    insert(scheduled_hours, person_id="P1", period=202501, hours=-40.0),
+    insert(sick_leave, spell_row("P1", "S2", 202501, 100.0, D(2025, 1, 13), D(2025, 1, 31))),
+]
+
+
+def test_sick_hours_are_compared_with_the_same_person_month_only(sqlite_url: str) -> None:
+    url = build_source(sqlite_url, *SICK_OVER_CORRECTED_SCHEDULE)
+    finding = assert_only(
+        validate(url), "hr.sick_hours_within_schedule", "sick_leave", "person P1 period 202501"
+    )
+    assert finding.count == 1
+
+
 def test_sick_hours_are_never_shown(sqlite_url: str) -> None:
     url = build_source(sqlite_url, update(sick_leave, sick_leave.c.spell_id == "S1", hours=171.25))
     finding = assert_only(
@@ -422,6 +440,7 @@ PG_CASES: list[tuple[str, str, list[Breaker], str]] = [
     ),
     ("hr.sick_leave_has_employment", "sick_leave", gap_between_employments(), "person P2 period 202501"),
     ("hr.sick_hours_within_schedule", "sick_leave", [SICK_OVER_SCHEDULE], "person P1 period 202501"),
+    ("hr.sick_hours_within_schedule", "sick_leave", SICK_OVER_CORRECTED_SCHEDULE, "person P1 period 202501"),
     (
         "hr.scheduled_hours_nonnegative",
         "scheduled_hours",

@@ -40,7 +40,7 @@ def persons(engine: sa.Engine, *people: tuple[str, int, str]) -> None:
     insert(engine, employees, [{"person_id": p, "birth_year": born, "sex": sex} for p, born, sex in people])
 
 
-def hours(engine: sa.Engine, *rows: tuple[str, int, float]) -> None:
+def hours(engine: sa.Engine, *rows: tuple[str | None, int, float]) -> None:
     insert(engine, scheduled_hours, [{"person_id": p, "period": period, "hours": h} for p, period, h in rows])
 
 
@@ -301,3 +301,41 @@ def test_two_employments_at_one_month_end_count_one_person(engine: sa.Engine) ->
     # Every month-end May 2024..April 2025: P1 and P2 = 2.
     assert hr.headcounts == [2] * 12
     assert hr.leavers_by_reason == {"byte_av_tjanst": 1} and hr.leavers == 1
+
+
+def test_two_leavers_of_one_person_are_two_leavers_and_one_person(engine: sa.Engine) -> None:
+    # The employments are grouped per person before they are counted: the person's leavers are summed
+    # (employments, not persons), the month-end headcounts count the person once. An employment without a
+    # person id is nobody in a headcount, but its end is a leaver.
+    keys = ["employment_id", "person_id", "employment_type", "start_date", "end_date", "end_reason"]
+    rows = [
+        # P1: two part-time employments; one ends June 30 2024, the other January 31 2025.
+        ("E1", "P1", "tillsvidare", D(2020, 1, 1), D(2024, 6, 30), "egen_begaran"),
+        ("E2", "P1", "tillsvidare", D(2020, 1, 1), D(2025, 1, 31), "egen_begaran"),
+        # No person id: ends Feb 28.
+        ("E3", None, "tillsvidare", D(2020, 1, 1), D(2025, 2, 28), "uppsagning"),
+    ]
+    insert(
+        engine,
+        employments,
+        [dict(zip(keys, r, strict=True)) | {"cost_center": "K1", "work_rate": 0.5} for r in rows],
+    )
+    hr = extract(engine)
+    # Window May 2024..April 2025: E1, E2 and E3 end inside it = 3 leavers, 2 egen_begaran, 1 uppsagning.
+    assert hr.leavers_by_reason == {"egen_begaran": 2, "uppsagning": 1} and hr.leavers == 3
+    # Month-ends May 2024..Jan 2025 (9): P1 once (E3 has no person); Feb..April 2025 (3): nobody.
+    assert hr.headcounts == [1] * 9 + [0] * 3
+
+
+def test_hours_of_a_person_without_an_employees_row_are_not_counted(engine: sa.Engine) -> None:
+    # The person-months are grouped before they meet employees: a person id missing from employees (which
+    # validation blocks) must still drop out, as with a join, and not land in a group of its own.
+    persons(engine, ("P1", 1980, "K"))
+    # An employees row without a person id matches nobody, not the hours without a person id.
+    insert(engine, employees, [{"person_id": None, "birth_year": 1990, "sex": "M"}])
+    hours(engine, ("P1", 202504, 160.0), ("P9", 202504, 160.0), (None, 202504, 80.0))
+    sick(engine, ("P9", "S9", D(2025, 4, 1), D(2025, 4, 2), 202504, 16.0))
+    hr = extract(engine)
+    # Only P1: 160 h, no sick hours, in both windows.
+    assert groups(hr.sick_rolling) == [("K", "30-49", 1, 160.0, 0.0, 0.0)]
+    assert groups(hr.sick_ytd) == [("K", "30-49", 1, 160.0, 0.0, 0.0)]
