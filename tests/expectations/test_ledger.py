@@ -497,3 +497,19 @@ def test_a_booking_date_with_a_time_counts_by_its_day(sqlite_url: str) -> None:
     assert _period_warnings(validate(url)) == [
         f"{v} (booked {d}, period 202502)" for v, d, warns in rows if warns
     ]
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_an_invalid_period_of_another_year_is_found(
+    request: pytest.FixtureRequest, database: str, sqlite_url: str
+) -> None:
+    # Month 00 of 2024: no month of the report's year to date, yet it may be one of ours mistyped.
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
+    row = {**gl("A2", 3, 202501, "3011", 0.0), "period": 202400}
+    finding = assert_only(
+        validate(build_source(url, insert(gl_entries, row))),
+        "ledger.period_valid",
+        "gl_entries",
+        "A2/3 (period 202400)",
+    )
+    assert finding.count == 1
