@@ -26,7 +26,7 @@ from prefect.utilities.annotations import quote
 from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
-from extract.ledger import LedgerExtract, extract_ledger
+from extract.ledger import LedgerExtract, extract_ledger_months
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
 from publish.lock import PeriodBusy, period_lock
 from publish.manifest import inputs_fingerprint
@@ -171,12 +171,18 @@ def validate(
 @task(name="extrahera-ekonomi", persist_result=False, cache_policy=NO_CACHE)
 def extract_ledger_stage(
     ledger_url: str, plan: Plan, report_month: Month, mapping: Mapping
-) -> LedgerExtract | DataError:
+) -> tuple[LedgerExtract, LedgerExtract | None] | DataError:
+    """The report month's extract and the previous report's (None when there is none): the previous
+    report's forecast is compared with this one (domain §5), from its month as a rerun of it would read
+    it (periods up to that month only). Both from one set of statements."""
     engine = _engine(ledger_url, "ledger")
+    previous = plan.previous_report_month(report_month.month)
+    months = [report_month] if previous is None else [report_month, Month(report_month.year, previous)]
     try:
-        return extract_ledger(engine, report_month, plan.approved_budget_version, ledger_tables(mapping))
+        extracts = extract_ledger_months(engine, months, plan.approved_budget_version, ledger_tables(mapping))
     except DataError as exc:
         return exc
+    return extracts[0], (extracts[1] if previous is not None else None)
 
 
 @task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
@@ -609,21 +615,11 @@ def _locked_run(
     # Timings go to the log only: in figures.json they would make every rerun look like a change.
     data_quality = data_quality_block([*report.findings, *input_findings], report.checks_run + input_checks)
     run.validation_status = data_quality["status"]
-    previous_month_number = plan.previous_report_month(report_month.month)
     # Only DataError is bad data (exit 2, naming table, key and rule). Anything else is a bug or an outage:
     # it is recorded and propagates, so the run fails (exit 1) with the traceback in the log.
     try:
-        ledger = _checked(retried(extract_ledger_stage)(ledger_url, _as_is(plan), report_month, mapping))
-        # The previous report's forecast is compared with this one (domain §5): its month is extracted
-        # again, as a rerun of it would read it (periods up to that month only).
-        previous_ledger = (
-            None
-            if previous_month_number is None
-            else _checked(
-                retried(extract_ledger_stage)(
-                    ledger_url, _as_is(plan), Month(report_month.year, previous_month_number), mapping
-                )
-            )
+        ledger, previous_ledger = _checked(
+            retried(extract_ledger_stage)(ledger_url, _as_is(plan), report_month, mapping)
         )
         hr = _checked(retried(extract_hr_stage)(hr_url, _as_is(plan), report_month, mapping))
         run.stages.done("hämta")

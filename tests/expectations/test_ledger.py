@@ -408,3 +408,108 @@ def test_postgres_budget_matches_plan(
         b for b in LEDGER_BREAKS if b[0] == "ledger.investment_budget_matches_plan"
     )
     assert_only(validate(build_source(pg_url_factory(), breaker)), rule, table, *keys)
+
+
+# --- the voucher grouping: each voucher's balance of the year to date and its keys of every year ---------------
+VOUCHER_CASES = [
+    # A copy of A2/1 booked in December 2024: outside the year to date, still the same key. Its 7 SEK
+    # unbalance A2 over both years, not over 2025's months, which the balance rule reads.
+    pytest.param(
+        insert(gl_entries, gl("A2", 1, 202412, "3011", 7.0)),
+        [("ledger.keys_unique", 1, ["A2/1"])],
+        id="copy-in-another-year",
+    ),
+    # A second A1/1 of 5 SEK: A1 sums to 5 and has a repeated key; each rule names it once.
+    pytest.param(
+        insert(gl_entries, gl("A1", 1, 202501, "4011", 5.0)),
+        [("ledger.keys_unique", 1, ["A1/1"]), ("ledger.vouchers_balance", 1, ["A1"])],
+        id="copy-in-an-unbalanced-voucher",
+    ),
+    # A3 balances and repeats both its keys (+1 -1 more); A4/1 repeats in a voucher that is fine otherwise.
+    pytest.param(
+        insert(
+            gl_entries,
+            gl("A3", 1, 202502, "5011", 1.0),
+            gl("A3", 2, 202502, "1930", -1.0),
+            gl("A4", 1, 202503, "5011", 0.0),
+        ),
+        [("ledger.keys_unique", 3, ["A3/1", "A3/2", "A4/1"])],
+        id="copies-in-balanced-vouchers",
+    ),
+    # Unbalanced only in April, a later period: March's report does not see it; the key repeats in March.
+    pytest.param(
+        insert(gl_entries, gl("A9", 1, 202503, "5011", 0.0), gl("A9", 1, 202504, "5011", 3.0)),
+        [("ledger.keys_unique", 1, ["A9/1"])],
+        id="unbalanced-after-the-report-month",
+    ),
+]
+
+
+@pytest.mark.parametrize(("breaker", "expected"), VOUCHER_CASES)
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_voucher_balance_and_keys_from_one_grouping(
+    request: pytest.FixtureRequest,
+    database: str,
+    sqlite_url: str,
+    breaker: Breaker,
+    expected: list[tuple[str, int, list[str]]],
+) -> None:
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
+    report = validate(build_source(url, breaker))
+    assert sorted((f.rule, f.count, f.examples) for f in report.findings) == expected
+
+
+# --- the codes: each cost centre and project looked up once, on either database -------------------------------
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_unknown_codes_are_each_named_once(
+    request: pytest.FixtureRequest, database: str, sqlite_url: str
+) -> None:
+    # Two rows on cost centre 999 in two months, one row on project P-404 and one on the known P100;
+    # April's unknown codes are outside March's report.
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
+    breakers = chain(
+        moved_voucher("A1", cost_center="999"),
+        moved_voucher("A4", cost_center="999"),
+        update(gl_entries, gl_row("A2", 2), project="P-404"),
+        update(gl_entries, gl_row("A3", 2), project="P100"),
+        insert(gl_entries, {**gl("A9", 1, 202504, "5011", 0.0), "cost_center": "997", "project": "P-405"}),
+    )
+    report = validate(build_source(url, breakers))
+    assert sorted((f.rule, f.table, f.count, f.examples) for f in report.findings) == [
+        ("ledger.cost_center_known", "gl_entries", 1, ["cost_center 999"]),
+        ("ledger.project_known", "gl_entries", 1, ["project P-404"]),
+    ]
+
+
+def test_a_booking_date_with_a_time_counts_by_its_day(sqlite_url: str) -> None:
+    # SQLite keeps whatever text the view gives; a time of day does not move the date to the next day.
+    rows = [
+        ("A2", "2025-03-15 23:59:59", False),  # the last allowed day of period 202502 (15 grace days)
+        ("A3", "2025-03-16 00:00:00", True),
+    ]
+    url = build_source(
+        sqlite_url,
+        *(
+            execute(f"UPDATE gl_entries SET booking_date = '{d}' WHERE voucher_id = '{v}'")
+            for v, d, _ in rows
+        ),
+    )
+    assert _period_warnings(validate(url)) == [
+        f"{v} (booked {d}, period 202502)" for v, d, warns in rows if warns
+    ]
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_an_invalid_period_of_another_year_is_found(
+    request: pytest.FixtureRequest, database: str, sqlite_url: str
+) -> None:
+    # Month 00 of 2024: no month of the report's year to date, yet it may be one of ours mistyped.
+    url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
+    row = {**gl("A2", 3, 202501, "3011", 0.0), "period": 202400}
+    finding = assert_only(
+        validate(build_source(url, insert(gl_entries, row))),
+        "ledger.period_valid",
+        "gl_entries",
+        "A2/3 (period 202400)",
+    )
+    assert finding.count == 1

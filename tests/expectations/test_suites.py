@@ -672,9 +672,8 @@ def test_a_key_three_times_is_one_repeated_key(
     database: str,
     sqlite_url: str,
 ) -> None:
-    # PostgreSQL numbers each key's rows and reports the second copy, SQLite groups and counts: either way
-    # A2/1 (three copies) and A3/1 (two copies) are 2 repeated keys, each shown once. Amounts 0: the
-    # vouchers still balance.
+    # A2/1 (three copies) and A3/1 (two copies) are 2 repeated keys, each shown once, on either database's
+    # grouping (expectations.ledger._vouchers). Amounts 0: the vouchers still balance.
     url = sqlite_url if database == "sqlite" else request.getfixturevalue("pg_url_factory")()
     copies = [gl("A2", 1, 202502, "3011", 0.0)] * 2 + [gl("A3", 1, 202502, "3011", 0.0)]
     finding = assert_only(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from extract.ledger import LedgerExtract, extract_ledger
+from extract.ledger import LedgerExtract, extract_ledger, extract_ledger_months
 from extract.sources import (
     budget_entries,
     cost_centers,
@@ -57,7 +58,7 @@ def extract(engine: sa.Engine) -> LedgerExtract:
     return extract_ledger(engine, APRIL, "B2025")
 
 
-def test_the_extract_keeps_cost_centre_account_and_project_in_whole_ore(engine: sa.Engine) -> None:
+def fill_source(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.execute(
             gl_entries.insert(),
@@ -112,6 +113,9 @@ def test_the_extract_keeps_cost_centre_account_and_project_in_whole_ore(engine: 
             ],
         )
 
+
+def test_the_extract_keeps_cost_centre_account_and_project_in_whole_ore(engine: sa.Engine) -> None:
+    fill_source(engine)
     ledger = extract(engine)
 
     assert list(ledger.actuals.columns) == ["period", "account", "cost_center", "project", "amount_ore"]
@@ -143,6 +147,28 @@ def test_the_extract_keeps_cost_centre_account_and_project_in_whole_ore(engine: 
         ("K1", "Kansli", None),
         ("K2", "Ekonomi", "K1"),
     ]
+
+
+def test_two_months_of_a_year_from_one_read_equal_each_month_alone(engine: sa.Engine) -> None:
+    fill_source(engine)
+    april, february = extract_ledger_months(engine, [APRIL, Month(2025, 2)], "B2025")
+
+    # February's year to date: January's four rows, not April's credit note.
+    assert sorted(february.actuals.itertuples(index=False, name=None), key=str) == sorted(
+        [
+            (202501, "4010", "K1", None, 30_030),
+            (202501, "4010", "K2", None, 5_000),
+            (202501, "1150", "K1", "P1", 100_000),
+            (202501, "2440", "K1", None, -135_030),
+        ],
+        key=str,
+    )
+    for month, together in ((APRIL, april), (Month(2025, 2), february)):
+        alone = extract_ledger(engine, month, "B2025")
+        for name in ("actuals", "budget", "projects", "cost_centers"):
+            pd.testing.assert_frame_equal(getattr(together, name), getattr(alone, name))
+    with pytest.raises(ValueError, match="of one year"):
+        extract_ledger_months(engine, [APRIL, Month(2024, 12)], "B2025")
 
 
 # 2 000 000 rows cycling 0.07, 0.10, 0.20, 99 999.99 SEK: 500 000 x 100 000.36 = 50 000 180 000.00 SEK.

@@ -170,6 +170,7 @@ def test_the_recommended_indexes_are_created_unless_asked_not_to(tmp_path: Path,
     assert indexed == {
         ("gl_entries", ("period", "account", "cost_center", "project", "amount")),
         ("gl_entries", ("period", "voucher_id", "amount")),
+        ("gl_entries", ("voucher_id", "row_no", "period", "amount")),
         ("scheduled_hours", ("period", "person_id", "hours")),
         ("sick_leave", ("period", "person_id", "spell_id", "spell_start", "spell_end", "hours")),
     }
