@@ -265,7 +265,7 @@ def child(ledger_url: str, hr_url: str, period: str) -> None:
     import great_expectations  # noqa: F401 - imported before timing: a one-off cost of the process
 
     from expectations import validate_sources
-    from extract.ledger import extract_ledger_months
+    from extract.ledger import extract_with_previous
     from publish.render import render_report
     from transforms.figures import build_figures
     from uppfoljning.inputs import Inputs
@@ -294,9 +294,7 @@ def child(ledger_url: str, hr_url: str, period: str) -> None:
 
     def ledgers() -> tuple[Any, Any]:
         previous = plan.previous_report_month(month.month)
-        months = [month] if previous is None else [month, Month(month.year, previous)]
-        extracts = extract_ledger_months(ledger_engine, months, plan.approved_budget_version)
-        return extracts[0], (extracts[1] if previous is not None else None)
+        return extract_with_previous(ledger_engine, month, previous, plan.approved_budget_version)
 
     measure("validate", lambda: validate_sources(ledger_url, hr_url, plan, month.year, month.month))
     measure("extract ledger", ledgers)

@@ -65,6 +65,23 @@ def extract_ledger(
     return extract
 
 
+def extract_with_previous(
+    engine: sa.Engine,
+    report_month: Month,
+    previous_month: int | None,
+    budget_version: str,
+    tables: LedgerTables | None = None,
+) -> tuple[LedgerExtract, LedgerExtract | None]:
+    """The report month's extract and the previous report's (month `previous_month` of the same year; None
+    when there is none), from one set of statements (extract_ledger_months)."""
+    if previous_month is None:
+        return extract_ledger(engine, report_month, budget_version, tables), None
+    current, previous = extract_ledger_months(
+        engine, [report_month, Month(report_month.year, previous_month)], budget_version, tables
+    )
+    return current, previous
+
+
 def extract_ledger_months(
     engine: sa.Engine, months: Sequence[Month], budget_version: str, tables: LedgerTables | None = None
 ) -> list[LedgerExtract]:

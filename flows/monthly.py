@@ -26,7 +26,7 @@ from prefect.utilities.annotations import quote
 from expectations.inputs import check_deviation_comments, check_inputs
 from expectations.thresholds import Thresholds, load_thresholds
 from extract.hr import HrExtract, extract_hr
-from extract.ledger import LedgerExtract, extract_ledger_months
+from extract.ledger import LedgerExtract, extract_with_previous
 from extract.sources import Mapping, hr_tables, ledger_tables, load_mapping
 from publish.lock import PeriodBusy, period_lock
 from publish.manifest import inputs_fingerprint
@@ -176,13 +176,16 @@ def extract_ledger_stage(
     report's forecast is compared with this one (domain §5), from its month as a rerun of it would read
     it (periods up to that month only). Both from one set of statements."""
     engine = _engine(ledger_url, "ledger")
-    previous = plan.previous_report_month(report_month.month)
-    months = [report_month] if previous is None else [report_month, Month(report_month.year, previous)]
     try:
-        extracts = extract_ledger_months(engine, months, plan.approved_budget_version, ledger_tables(mapping))
+        return extract_with_previous(
+            engine,
+            report_month,
+            plan.previous_report_month(report_month.month),
+            plan.approved_budget_version,
+            ledger_tables(mapping),
+        )
     except DataError as exc:
         return exc
-    return extracts[0], (extracts[1] if previous is not None else None)
 
 
 @task(name="extrahera-hr", persist_result=False, cache_policy=NO_CACHE)
