@@ -35,6 +35,17 @@ STOP_TIMEOUT_SECONDS = 10
 PR_SET_PDEATHSIG = 1
 
 
+TEMPORARY_SERVER_DEFAULTS = {
+    # The event feed is for a UI and automations, which a temporary server has neither; flow runs, task
+    # runs, their states, logs and artifacts are recorded as before. Persisting the events cost the demo
+    # year 1.5 s of the server's CPU, and as the events piled up in the Prefect home (60 % of its database)
+    # every later run's bookkeeping grew with them: 3.6 s at 22 MB, 5.2 s at 66 MB (README, "Where the
+    # demo year's time goes"). The environment may set them otherwise.
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+}
+
+
 class ServerDidNotStart(RuntimeError):
     """The Prefect server exited or did not answer its health check in time."""
 
@@ -107,6 +118,7 @@ def start_temporary_server() -> PrefectServer | None:
     ]  # fmt: skip
     # What Prefect's SubprocessASGIServer sets: no UI, the temporary server's own settings.
     env = {
+        **TEMPORARY_SERVER_DEFAULTS,
         **os.environ,
         "PREFECT_UI_ENABLED": "0",
         "PREFECT__SERVER_EPHEMERAL": "1",

@@ -3,6 +3,7 @@ killed by the kernel (PR_SET_PDEATHSIG) when the command itself is killed."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -155,3 +156,51 @@ def test_modules_are_imported_only_while_the_server_is_not_ready(
         for name in (first, second):
             sys.modules.pop(name, None)
     assert imported == ([] if ready_at_start else [first])
+
+
+# A flow with one task against the temporary server, then what the server kept: its task runs and events.
+RECORDED = textwrap.dedent(
+    """
+    import json, os, time
+    from uppfoljning.prefect_server import api, start_temporary_server
+
+    server = start_temporary_server()
+    server.wait_until_ready()
+    from prefect import flow, task
+
+    @task
+    def step():
+        return 1
+
+    @flow
+    def tiny():
+        return step()
+
+    tiny()
+    time.sleep(3)  # the persister flushes every 0.5 s here (set by the test): long enough to have flushed
+    task_runs = api(server.api_url, "/task_runs/filter", {"limit": 10})
+    events = api(server.api_url, "/events/filter", {"limit": 50})
+    print(json.dumps({"task_runs": len(task_runs), "events": events["total"]}))
+    """
+)
+
+
+@pytest.mark.parametrize("persister", ["default", "enabled"])
+def test_the_temporary_server_records_runs_but_no_event_feed(persister: str, tmp_path: Path) -> None:
+    """The runs are recorded; the events a UI would show are not persisted unless the environment asks.
+    With the persister enabled the same check finds events, so it can tell the two apart."""
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    env["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL"] = "0.5"
+    if persister == "enabled":
+        env["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] = "true"
+    done = subprocess.run(
+        [sys.executable, "-c", RECORDED], cwd=CHECKOUT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    kept = json.loads(done.stdout.strip().splitlines()[-1])
+    assert kept["task_runs"] == 1
+    if persister == "default":
+        assert kept["events"] == 0
+    else:
+        assert kept["events"] > 0
