@@ -124,12 +124,13 @@ def money(value: float | None) -> str:
 def mnkr_or_tkr(value: float | None, small: bool = False) -> str:
     """A cell of a table in mnkr: the mnkr figure, or the amount with its unit ("40 tkr") when it is not
     zero but would show as 0,0 mnkr. With `small` (a row whose scale is below 1 mnkr, e.g. an investment
-    of 600 tkr, where 624 tkr spent would read "0,6" like the budget) every amount below 1 mnkr is in tkr.
+    of 600 tkr, where 624 tkr spent would read "0,6" like the budget) every amount below 1 mnkr is in tkr,
+    zero too ("0 tkr", not a bare "0,0" among the row's tkr amounts).
     """
     if value is None:
         return MISSING
     if value == 0:
-        return mnkr(value)
+        return f"0{NBSP}tkr" if small else mnkr(value)
     if small and _tkr_rounded(value) < 1000:
         return money(value)
     if mnkr(value) == "0,0":

@@ -170,6 +170,7 @@ def test_target_percent_keeps_the_plans_precision() -> None:
             f"624{NBSP}tkr",
         ),  # a 600 tkr investment: 624 spent must not read 0,6 like its budget
         (600_000.0, True, f"600{NBSP}tkr"),
+        (0.0, True, f"0{NBSP}tkr"),  # its deviation, in the row's unit like the rest of the row
         (1_200_000.0, True, "1,2"),
         (None, False, "–"),
     ],
